@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceDeps } from '../../platform/deps.js';
+import { ociSignatureAuth } from '../../platform/http/auth.js';
+import { sendError } from '../../platform/http/errors.js';
+import { notFound } from '../../platform/errors.js';
+import { findApiKey } from '../../modules/identity/identity.service.js';
+
+/**
+ * The OCI dialects (`/20230401`, `/20220504`). Every request is authenticated by its HTTP signature
+ * before routing, as OCI does: an unsigned request for an unknown path is 401, a signed one 404.
+ */
+export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+  const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock);
+  app.addHook('preHandler', authenticate);
+  app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) =>
+    sendError(request, reply, notFound('NOT_FOUND', `no operation ${request.method} ${request.url}`)),
+  );
+}

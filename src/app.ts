@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { adminRoutes } from './api/admin/admin.routes.js';
+import { identityRoutes } from './api/identity/identity.routes.js';
+import { ociApi } from './api/oci/index.js';
+import { ocsApi } from './api/ocs/index.js';
+import type { Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/index.js';
+import type { ServiceDeps } from './platform/deps.js';
+import { registerBodyParsers } from './platform/http/body.js';
+import { registerErrorHandling, sendError } from './platform/http/errors.js';
+import { registerMetrics } from './platform/http/metrics.js';
+import { notFound } from './platform/errors.js';
+import type { Logger } from './platform/log.js';
+import { countPendingJobs } from './platform/outbox/outbox.repo.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  log: Logger;
+  operatorToken: string;
+  /** Called after a request's transaction queued outbox jobs (the in-process worker's wake-up). */
+  wakeWorker?: () => void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:/-]{1,98}$/;
+
+/** The composition root: every route and plugin, no listen(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const services: ServiceDeps = {
+    config: deps.config,
+    database: deps.database,
+    clock: deps.clock,
+    log: deps.log,
+    wakeWorker: deps.wakeWorker ?? (() => {}),
+  };
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['opc-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID().replace(/-/g, '').toUpperCase();
+    },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerBodyParsers(app, 1024 * 1024);
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('opc-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'Tenantry', version: '0.1.0', description: 'Relationships between tenants: communities and organizations.' } },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  registerMetrics(app, () => countPendingJobs(deps.database.db));
+
+  await app.register(adminRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
+  await app.register(identityRoutes, { prefix: '/identity', deps: services });
+  for (const prefix of ['/api/v1', '/api/v1-preview']) await app.register(ocsApi, { prefix, deps: services });
+  for (const prefix of ['/20230401', '/20220504']) await app.register(ociApi, { prefix, deps: services });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendError(request, reply, notFound('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { Executor, Trx } from '../../platform/db/index.js';
+import type { NamespacesTable, SubscriptionsTable, TenantsTable } from '../../platform/db/schema.js';
+
+export type TenantRow = TenantsTable;
+export type SubscriptionRow = SubscriptionsTable;
+export type NamespaceRow = NamespacesTable;
+
+export async function insertTenant(trx: Trx, row: TenantRow): Promise<void> {
+  await trx.insertInto('tenants').values(row).execute();
+}
+
+export function findTenantById(db: Executor, id: string): Promise<TenantRow | undefined> {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findTenantByOcid(db: Executor, ocid: string): Promise<TenantRow | undefined> {
+  return db.selectFrom('tenants').selectAll().where('ocid', '=', ocid).executeTakeFirst();
+}
+
+export function findTenantsByOcid(db: Executor, ocids: readonly string[]): Promise<TenantRow[]> {
+  if (ocids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('tenants').selectAll().where('ocid', 'in', ocids).execute();
+}
+
+export function listTenants(db: Executor): Promise<TenantRow[]> {
+  return db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+export async function insertSubscription(trx: Trx, row: SubscriptionRow): Promise<void> {
+  await trx.insertInto('subscriptions').values(row).execute();
+}
+
+export function findSubscriptionById(db: Executor, id: string): Promise<SubscriptionRow | undefined> {
+  return db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertNamespace(trx: Trx, row: NamespaceRow): Promise<void> {
+  await trx.insertInto('namespaces').values(row).execute();
+}
+
+export function listNamespaces(db: Executor, tenantId: string): Promise<NamespaceRow[]> {
+  return db.selectFrom('namespaces').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute();
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect/index.js';
+
+export type { DB } from './schema.js';
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+/** Read-only repo functions accept either the database or an open transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface Database {
+  readonly db: Db;
+  readonly dialect: DialectCapabilities;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** PostgreSQL schema to use (tests isolate themselves in one each). */
+  schema?: string;
+  poolSize?: number;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10);
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  return openSqlite(path.join(options.dataDir, 'tenantry.sqlite'));
+}
+
+export function openSqlite(file: string): Database {
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: sqliteCapabilities, close: () => db.destroy() };
+}
+
+// BIGINT (int8) columns hold epoch milliseconds, well inside Number's exact range.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export function openPostgres(url: string, schema?: string, max = 10): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: pgTypes as pg.CustomTypesConfig,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: postgresCapabilities, close: () => db.destroy() };
+}

@@ -1,0 +1,181 @@
+
+
+/** Times are UTC epoch milliseconds on both engines (BIGINT in PostgreSQL, INTEGER in SQLite). */
+type Millis = number;
+/** JSON is stored as text on both engines; repos encode and decode it. */
+type JsonText = string;
+
+export interface TenantsTable {
+  id: string;
+  ocid: string;
+  name: string;
+  realm: string;
+  home_region: string;
+  subscription_type: string;
+  subscription_id: string;
+  created_at: Millis;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  created_at: Millis;
+}
+
+export interface UsersTable {
+  id: string;
+  ocid: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  created_at: Millis;
+}
+
+export interface RolesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  role_scope: number;
+  role_type_id: string | null;
+  community_id: string | null;
+  created_at: Millis;
+}
+
+export interface RoleAssignmentsTable {
+  role_id: string;
+  /** A user id or a client id (both GUIDs). */
+  principal_id: string;
+  tenant_id: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: Millis;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  tenant_id: string;
+}
+
+export interface PoliciesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  statements: JsonText;
+  created_at: Millis;
+}
+
+export interface ClientsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  secret_hash: string;
+  enabled: number;
+  access_token_lifetime: number;
+  created_at: Millis;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  tenant_id: string;
+  user_id: string | null;
+  client_id: string | null;
+  expires_at: Millis;
+  created_at: Millis;
+}
+
+export interface ApiKeysTable {
+  key_id: string;
+  tenant_id: string;
+  user_id: string;
+  fingerprint: string;
+  public_key: string;
+  created_at: Millis;
+}
+
+export interface NamespacesTable {
+  tenant_id: string;
+  id: string;
+  created_at: Millis;
+}
+
+export interface RateCardsTable {
+  subscription_id: string;
+  items: JsonText;
+  updated_at: Millis;
+}
+
+export interface UsageRecordsTable {
+  id: string;
+  tenant_id: string;
+  tenancy_ocid: string;
+  service: string;
+  resource: string;
+  quantity: number;
+  unit: string;
+  time: Millis;
+  created_at: Millis;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  time: Millis;
+  tenant_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  actor_tenant_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  before: JsonText | null;
+  after: JsonText | null;
+}
+
+export interface OutboxJobsTable {
+  id: string;
+  type: string;
+  payload: JsonText;
+  status: string;
+  attempts: number;
+  run_at: Millis;
+  locked_by: string | null;
+  locked_until: Millis | null;
+  last_error: string | null;
+  created_at: Millis;
+  finished_at: Millis | null;
+}
+
+export interface MailDeliveriesTable {
+  job_id: string;
+  message_id: string;
+  recipient: string;
+  delivered_at: Millis;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  subscriptions: SubscriptionsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  role_assignments: RoleAssignmentsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  policies: PoliciesTable;
+  clients: ClientsTable;
+  access_tokens: AccessTokensTable;
+  api_keys: ApiKeysTable;
+  namespaces: NamespacesTable;
+  rate_cards: RateCardsTable;
+  usage_records: UsageRecordsTable;
+  audit_events: AuditEventsTable;
+  outbox_jobs: OutboxJobsTable;
+  mail_deliveries: MailDeliveriesTable;
+}
+

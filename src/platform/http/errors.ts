@@ -1,0 +1,95 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, HTTP_STATUS, type ErrorKind } from '../errors.js';
+import { dialectOf } from './dialect.js';
+
+const RESOLUTIONS: Record<ErrorKind, string> = {
+  invalid: 'Correct the request as the message says and send it again.',
+  unauthenticated: 'Send a valid bearer token in the Authorization header.',
+  forbidden: 'Ask an administrator of your tenant for the access this needs.',
+  not_found: 'Check the identifiers in the request.',
+  conflict: 'Read the resource again and retry only if the change still applies.',
+  precondition_failed: 'Read the resource again to get its current ETag.',
+  rate_limited: 'Wait before sending more requests.',
+  unavailable: 'Retry later.',
+  internal: 'Retry later; if it persists, report the OperationId to the operator.',
+};
+
+/** OCI service codes the SDK understands, by error kind; a few codes map to their own. */
+const OCI_CODES: Record<ErrorKind, string> = {
+  invalid: 'InvalidParameter',
+  unauthenticated: 'NotAuthenticated',
+  forbidden: 'NotAuthorizedOrNotFound',
+  not_found: 'NotAuthorizedOrNotFound',
+  conflict: 'Conflict',
+  precondition_failed: 'NoEtagMatch',
+  rate_limited: 'TooManyRequests',
+  unavailable: 'ServiceUnavailable',
+  internal: 'InternalServerError',
+};
+
+const OCI_MESSAGES: Partial<Record<ErrorKind, string>> = {
+  unauthenticated: 'The required information to complete authentication was not provided or was incorrect.',
+  forbidden: 'Authorization failed or requested resource not found.',
+  not_found: 'Authorization failed or requested resource not found.',
+};
+
+/** Renders one AppError in the envelope of the dialect the request speaks. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, status = HTTP_STATUS[error.kind]): FastifyReply {
+  switch (dialectOf(request.url)) {
+    case 'ocs':
+      return reply
+        .status(status)
+        .header('operation-id', request.id)
+        .send({
+          OperationId: request.id,
+          Error: error.message,
+          Reason: error.code,
+          Resolution: (error.details?.resolution as string | undefined) ?? RESOLUTIONS[error.kind],
+        });
+    case 'oci': {
+      // OCI does not tell "forbidden" from "not found" (NotAuthorizedOrNotFound, 404).
+      const ociStatus = error.kind === 'forbidden' ? 404 : status;
+      return reply.status(ociStatus).send({ code: OCI_CODES[error.kind], message: OCI_MESSAGES[error.kind] ?? error.message });
+    }
+    case 'oauth':
+      return reply.status(status).send({ error: error.kind === 'invalid' ? 'invalid_request' : error.code, error_description: error.message });
+    case 'admin':
+      return reply.status(status).send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+  }
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+}
+
+function describeValidation(error: FastifyError): string {
+  const where = error.validationContext ?? 'request';
+  const issues = (error.validation ?? []) as ValidationIssue[];
+  const parts = issues.map((issue) => {
+    const path = issue.params?.issue?.path?.map(String).join('.') || issue.instancePath?.replace(/^\//, '').replace(/\//g, '.') || '';
+    return `${where}${path ? `.${path}` : ''}: ${issue.params?.issue?.message ?? issue.message ?? 'is invalid'}`;
+  });
+  return parts.length ? parts.join('; ') : error.message;
+}
+
+/** Anything thrown becomes an envelope; unknown errors are a generic 500 with details only in the log. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.kind === 'internal') request.log.error({ err: error }, 'internal error');
+      return sendError(request, reply, error);
+    }
+    if ((error as FastifyError).validation) {
+      return sendError(request, reply, new AppError('invalid', 'INVALID_REQUEST', describeValidation(error as FastifyError)));
+    }
+    const status = (error as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      const kind: ErrorKind = status === 401 ? 'unauthenticated' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'invalid';
+      return sendError(request, reply, new AppError(kind, (error as FastifyError).code ?? 'INVALID_REQUEST', error.message), status);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(request, reply, new AppError('internal', 'INTERNAL_ERROR', 'The service failed to process the request.'));
+  });
+}

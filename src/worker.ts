@@ -1,0 +1,20 @@
+import type { Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/index.js';
+import type { Logger } from './platform/log.js';
+import { SEND_MAIL, sendMailHandler } from './platform/mail/mail.jobs.js';
+import type { Mailer } from './platform/mail/mailer.js';
+import { createWorker, type JobHandler, type Worker } from './platform/outbox/worker.js';
+
+/** Every outbox job type and its handler: the one place to look for what the worker does. */
+export function buildWorker(deps: { config: Config; database: Database; clock: Clock; log: Logger; mailer: Mailer }): Worker {
+  const handlers = new Map<string, JobHandler>([[SEND_MAIL, sendMailHandler(deps.database, deps.mailer, deps.clock)]]);
+  return createWorker({
+    database: deps.database,
+    clock: deps.clock,
+    log: deps.log.child({ component: 'worker' }),
+    handlers,
+    pollMs: deps.config.workerPollMs,
+    leaseMs: deps.config.workerLeaseMs,
+  });
+}
