@@ -7,5 +7,5 @@ import { ocsRolesRoutes } from './roles.routes.js';
 /** The OCS dialect under one version prefix (`/api/v1` and `/api/v1-preview` serve the same routes). */
 export async function ocsApi(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
   app.addHook('onRequest', bearerAuth((token) => authenticateBearer(opts.deps, token)));
-  await app.register(ocsRolesRoutes, opts);
+  await app.register(ocsRolesRoutes, { deps: opts.deps });
 }

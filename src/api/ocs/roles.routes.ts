@@ -16,7 +16,7 @@ const RoleOutput = z.object({
   RoleTypeId: z.string().nullable(),
 });
 
-export async function ocsRolesRoutes(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
+export async function ocsRolesRoutes(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/Tenants/:tenantId/Roles',

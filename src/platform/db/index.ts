@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
@@ -50,9 +51,17 @@ const pgTypes = {
   },
 };
 
+/** Like psql, a URL without a user name connects as PGUSER or the OS user. */
+export function withDefaultUser(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username) return url;
+  parsed.username = encodeURIComponent(process.env.PGUSER ?? os.userInfo().username);
+  return parsed.toString();
+}
+
 export function openPostgres(url: string, schema?: string, max = 10): Database {
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: withDefaultUser(url),
     max,
     types: pgTypes as pg.CustomTypesConfig,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
