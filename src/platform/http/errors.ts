@@ -51,8 +51,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       const ociStatus = error.kind === 'forbidden' ? 404 : status;
       return reply.status(ociStatus).send({ code: OCI_CODES[error.kind], message: OCI_MESSAGES[error.kind] ?? error.message });
     }
-    case 'oauth':
-      return reply.status(status).send({ error: error.kind === 'invalid' ? 'invalid_request' : error.code, error_description: error.message });
+    case 'oauth': {
+      // OAuth2 error codes are lower-case (RFC 6749 §5.2); anything else maps to the nearest one.
+      const fallback = error.kind === 'invalid' ? 'invalid_request' : error.kind === 'unauthenticated' ? 'invalid_client' : 'server_error';
+      return reply.status(status).send({ error: /^[a-z_]+$/.test(error.code) ? error.code : fallback, error_description: error.message });
+    }
     case 'admin':
       return reply.status(status).send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
   }

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import * as common from 'oci-common';
+import * as tm from 'oci-tenantmanagercontrolplane';
+import { verifyOciSignature } from '../src/platform/http/oci-signature.js';
+import { createTestApp, operator, seedTenant, type TestApp } from './support/app.js';
+
+function newKeyPair() {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+}
+
+describe('OCI request signatures', () => {
+  let t: TestApp;
+  let url: string;
+  let provider: common.SimpleAuthenticationDetailsProvider;
+  let unknownProvider: common.SimpleAuthenticationDetailsProvider;
+  const clients: Array<{ close(): void }> = [];
+
+  before(async () => {
+    t = await createTestApp();
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const tenant = await seedTenant(t);
+    const keys = newKeyPair();
+    const registered = await operator(t, 'POST', `/users/${tenant.admin.id}/api-keys`, { publicKey: keys.publicKey });
+    provider = new common.SimpleAuthenticationDetailsProvider(tenant.ocid, tenant.admin.ocid, registered.fingerprint, keys.privateKey, null);
+    const stranger = newKeyPair();
+    // The same kind of fingerprint, of a key the server has never seen.
+    const fingerprint = createHash('md5')
+      .update(createPublicKey(stranger.publicKey).export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+      .match(/../g)!
+      .join(':');
+    unknownProvider = new common.SimpleAuthenticationDetailsProvider(tenant.ocid, tenant.admin.ocid, fingerprint, stranger.privateKey, null);
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await t.close();
+  });
+
+  function sdkClient(p: common.AuthenticationDetailsProvider) {
+    const client = new tm.SenderInvitationClient(
+      { authenticationDetailsProvider: p },
+      { circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }) },
+    );
+    client.endpoint = url;
+    clients.push(client);
+    return client;
+  }
+
+  async function sdkStatus(p: common.AuthenticationDetailsProvider): Promise<{ status: number; code: string }> {
+    try {
+      await sdkClient(p).getSenderInvitation({ senderInvitationId: 'ocid1.senderinvitation.oc1..nothing' });
+      return { status: 200, code: '' };
+    } catch (error) {
+      const e = error as { statusCode: number; serviceCode: string };
+      return { status: e.statusCode, code: e.serviceCode };
+    }
+  }
+
+  /** Signs a request with the SDK's own signer, then lets the test change it before it is sent. */
+  async function signed(p: common.AuthenticationDetailsProvider, method: 'POST' | 'GET', path: string, body?: string, xDate?: string) {
+    const headers = new Headers({ 'content-type': 'application/json' });
+    if (xDate) headers.set('x-date', xDate);
+    const request = { method, uri: `${url}${path}`, headers, body };
+    await new common.DefaultRequestSigner(p).signHttpRequest(request);
+    return request;
+  }
+
+  async function send(request: { method: string; uri: string; headers: Headers }, body?: string) {
+    const headers = new Headers(request.headers);
+    headers.delete('host');
+    const res = await fetch(request.uri, { method: request.method, headers, body });
+    return { status: res.status, body: await res.json(), requestId: res.headers.get('opc-request-id') };
+  }
+
+  test('a request the official SDK signed with a registered key is authenticated', async () => {
+    const { status, code } = await sdkStatus(provider);
+    assert.equal(status, 404, 'past authentication, the unknown invitation is not found');
+    assert.equal(code, 'NotAuthorizedOrNotFound');
+    const body = JSON.stringify({ displayName: 'signed body' });
+    const post = await send(await signed(provider, 'POST', '/20230401/senderInvitations', body), body);
+    assert.notEqual(post.status, 401, JSON.stringify(post.body));
+  });
+
+  test('a key the server does not know is refused 401 NotAuthenticated', async () => {
+    const { status, code } = await sdkStatus(unknownProvider);
+    assert.deepEqual([status, code], [401, 'NotAuthenticated']);
+  });
+
+  test('a tampered body is refused 401', async () => {
+    const body = JSON.stringify({ displayName: 'original' });
+    const request = await signed(provider, 'POST', '/20230401/senderInvitations', body);
+    const tampered = JSON.stringify({ displayName: 'tampered' });
+    assert.equal(tampered.length, body.length);
+    const res = await send(request, tampered);
+    assert.equal(res.status, 401);
+    assert.equal(res.body.code, 'NotAuthenticated');
+    assert.ok(res.requestId);
+  });
+
+  test('a signature over a 10-minute-old date is refused 401, a 4-minute-old one accepted', async () => {
+    const old = await send(await signed(provider, 'GET', '/20230401/senderInvitations', undefined, new Date(Date.now() - 10 * 60_000).toUTCString()));
+    assert.deepEqual([old.status, old.body.code], [401, 'NotAuthenticated']);
+    const recent = await send(await signed(provider, 'GET', '/20230401/senderInvitations', undefined, new Date(Date.now() - 4 * 60_000).toUTCString()));
+    assert.notEqual(recent.status, 401);
+    t.clock.advance(10 * 60_000);
+    try {
+      assert.equal((await sdkStatus(provider)).status, 401, 'a server clock 10 minutes ahead refuses a fresh SDK request too');
+    } finally {
+      t.clock.advance(-10 * 60_000);
+    }
+  });
+
+  test('unsigned and wrongly signed requests are refused 401, also for unknown paths', async () => {
+    const unsigned = await fetch(`${url}/20230401/anything`);
+    assert.equal(unsigned.status, 401);
+    assert.equal((await unsigned.json()).code, 'NotAuthenticated');
+    const request = await signed(provider, 'GET', '/20230401/senderInvitations');
+    const moved = { ...request, uri: `${url}/20230401/recipientInvitations` };
+    assert.equal((await send(moved)).status, 401, 'a signature does not carry over to another request target');
+  });
+});
+
+describe('OCI signature verifier', () => {
+  const keys = newKeyPair();
+  const lookup = (id: string) => (id === 'tenancy/user/fp' ? keys.publicKey : undefined);
+
+  test('accepts the date header instead of x-date, and lower-case header names in any case', () => {
+    const date = new Date().toUTCString();
+    const signingString = [`date: ${date}`, '(request-target): get /20230401/x?a=1', 'host: h:1'].join('\n');
+    const signature = sign('sha256', Buffer.from(signingString), keys.privateKey).toString('base64');
+    const result = verifyOciSignature(
+      {
+        method: 'GET',
+        target: '/20230401/x?a=1',
+        headers: { date, host: 'h:1', authorization: `Signature version="1",keyId="tenancy/user/fp",algorithm="rsa-sha256",headers="Date (request-target) Host",signature="${signature}"` },
+        body: Buffer.alloc(0),
+      },
+      lookup,
+      Date.now(),
+    );
+    assert.deepEqual(result, { ok: true, keyId: 'tenancy/user/fp' });
+  });
+
+  test('refuses a POST whose body headers are not signed', () => {
+    const date = new Date().toUTCString();
+    const signingString = [`x-date: ${date}`, '(request-target): post /20230401/x', 'host: h:1'].join('\n');
+    const signature = sign('sha256', Buffer.from(signingString), keys.privateKey).toString('base64');
+    const result = verifyOciSignature(
+      {
+        method: 'POST',
+        target: '/20230401/x',
+        headers: { 'x-date': date, host: 'h:1', authorization: `Signature version="1",keyId="tenancy/user/fp",algorithm="rsa-sha256",headers="x-date (request-target) host",signature="${signature}"` },
+        body: Buffer.from('{}'),
+      },
+      lookup,
+      Date.now(),
+    );
+    assert.equal(result.ok, false);
+  });
+});
