@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../src/platform/errors.js';
-import { isAllowed, parseStatement } from '../src/modules/identity/policies.js';
+import { isAllowed, parseStatement, type AccessRequest } from '../src/modules/identity/policies.js';
 
 describe('policy statements', () => {
   test('parse the documented forms', () => {
@@ -50,7 +50,7 @@ describe('policy statements', () => {
 
   test('evaluate where-conditions against the request variables', () => {
     const statements = [parseStatement("Allow group g to use organizations-link in tenancy where target.tenant.id = 'ocid1.tenancy.oc1..a'")];
-    const request = (id?: string) => ({ verb: 'use' as const, resourceType: 'organizations-link', variables: id ? { 'target.tenant.id': id } : {} });
+    const request = (id?: string): AccessRequest => ({ verb: 'use', resourceType: 'organizations-link', variables: id ? { 'target.tenant.id': id } : {} });
     assert.equal(isAllowed(statements, ['g'], request('ocid1.tenancy.oc1..a')), true);
     assert.equal(isAllowed(statements, ['g'], request('ocid1.tenancy.oc1..b')), false);
     assert.equal(isAllowed(statements, ['g'], request()), false, 'an unknown variable never satisfies a condition');
