@@ -65,6 +65,23 @@ describe('operator API', () => {
     await operator(t, 'POST', `/tenants/${other.id}/users`, { email: 'steward@x.test' });
   });
 
+  test('of five racing creations of one user, exactly one wins and the others conflict', async () => {
+    const tenant = await seedTenant(t);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: `/admin/v1/tenants/${tenant.id}/users`,
+          headers: { authorization: `Bearer ${t.operatorToken}` },
+          payload: { email: 'race@x.test', password: 'racing password' },
+        }),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 409, 409, 409, 409]);
+    const rows = await t.database.db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('email', '=', 'race@x.test').execute();
+    assert.equal(rows.length, 1);
+  });
+
   test('issues user tokens that act as the user on the OCS API until they expire', async () => {
     const tenant = await seedTenant(t);
     const { token, expiresAt } = await operator(t, 'POST', `/users/${tenant.admin.id}/tokens`, { ttlSeconds: 120 });
