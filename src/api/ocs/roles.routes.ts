@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { principalOf } from '../../platform/http/auth.js';
+import { listCommunityIdsOfTenant } from '../../modules/communities/communities.service.js';
 import { listTenantRoles } from '../../modules/identity/identity.service.js';
 import { OcsPaging } from './paging.js';
 
@@ -29,7 +30,9 @@ export async function ocsRolesRoutes(app: FastifyInstance, opts: { deps: Service
       },
     },
     async (request) => {
-      const roles = await listTenantRoles(opts.deps, principalOf(request), request.params.tenantId, request.query.skip, request.query.count);
+      // The member role of each community the tenant belongs to is listed too (ocs-client-compat.md item 17).
+      const communityIds = await listCommunityIdsOfTenant(opts.deps, request.params.tenantId);
+      const roles = await listTenantRoles(opts.deps, principalOf(request), request.params.tenantId, request.query.skip, request.query.count, communityIds);
       return roles.map((role) => ({
         Id: role.id,
         Name: role.name,

@@ -66,11 +66,17 @@ export function listRolesOfPrincipal(db: Executor, principalId: string): Promise
     .execute();
 }
 
-export function listRolesOfTenant(db: Executor, tenantId: string, skip: number, count: number): Promise<RoleRow[]> {
+/** The tenant's own roles, plus the member roles of the given communities (those it belongs to). */
+export function listRolesOfTenant(db: Executor, tenantId: string, skip: number, count: number, communityIds: readonly string[] = []): Promise<RoleRow[]> {
   return db
     .selectFrom('roles')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('tenant_id', '=', tenantId), eb('community_id', 'is', null)]),
+        ...(communityIds.length ? [eb('community_id', 'in', communityIds)] : []),
+      ]),
+    )
     .orderBy('role_scope')
     .orderBy('name')
     .offset(skip)

@@ -361,9 +361,17 @@ export async function authorize(deps: ServiceDeps, principal: Principal, request
   throw forbidden('NOT_AUTHORIZED', `not authorized to ${request.verb} ${request.resourceType} in this tenancy`);
 }
 
-export async function listTenantRoles(deps: ServiceDeps, principal: Principal, tenantId: string, skip: number, count: number): Promise<Role[]> {
+/** `communityIds`: the communities the tenant belongs to, whose member roles it lists too. */
+export async function listTenantRoles(
+  deps: ServiceDeps,
+  principal: Principal,
+  tenantId: string,
+  skip: number,
+  count: number,
+  communityIds: readonly string[] = [],
+): Promise<Role[]> {
   if (principal.tenantId !== tenantId) throw forbidden('FORBIDDEN', 'you may list the roles of your own tenant only');
-  const rows = await repo.listRolesOfTenant(deps.database.db, tenantId, skip, count);
+  const rows = await repo.listRolesOfTenant(deps.database.db, tenantId, skip, count, communityIds);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

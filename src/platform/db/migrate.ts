@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './index.js';
 import * as core from '../../migrations/2026-11-22T00-core.js';
+import * as communities from '../../migrations/2026-11-22T01-communities.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T00-core': core,
+  '2026-11-22T01-communities': communities,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

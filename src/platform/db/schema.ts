@@ -159,6 +159,52 @@ export interface MailDeliveriesTable {
   delivered_at: Millis;
 }
 
+export interface CommunitiesTable {
+  id: string;
+  owner_tenant_id: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  preferred_region_id: string | null;
+  member_role_id: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface CommunityTenantsTable {
+  community_id: string;
+  tenant_id: string;
+  is_owner: number;
+  status: string;
+  preferred_region_id: string | null;
+  contact_email: string | null;
+  community_alias: string | null;
+  access_control: JsonText | null;
+  owner_trustee: JsonText | null;
+  joined_at: Millis;
+  updated_at: Millis;
+}
+
+export interface CommunityInvitationsTable {
+  id: string;
+  community_id: string;
+  issuing_tenant_id: string;
+  recipient: string;
+  inviter_email: string | null;
+  state: string;
+  issued_at: Millis;
+  expires_at: Millis;
+  accepted_at: Millis | null;
+  invited_tenant_id: string | null;
+  accepted_user_email: string | null;
+  accepted_tenant_name: string | null;
+  accepted_by: string | null;
+  contact_email: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  deleted_at: Millis | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   subscriptions: SubscriptionsTable;
@@ -177,5 +223,8 @@ export interface DB {
   audit_events: AuditEventsTable;
   outbox_jobs: OutboxJobsTable;
   mail_deliveries: MailDeliveriesTable;
+  communities: CommunitiesTable;
+  community_tenants: CommunityTenantsTable;
+  community_invitations: CommunityInvitationsTable;
 }
 
