@@ -382,3 +382,9 @@ export async function listTenantRoles(
     roleTypeId: r.role_type_id,
   }));
 }
+
+/** The tenant's own roles (not the community roles it holds), for default ACLs and grants. */
+export async function tenantRoles(deps: ServiceDeps, tenantId: string): Promise<RoleRef[]> {
+  const rows = await repo.listRolesOfTenant(deps.database.db, tenantId, 0, 1000);
+  return rows.filter((r) => r.community_id === null).map((r) => ({ id: r.id, name: r.name }));
+}

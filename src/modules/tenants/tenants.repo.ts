@@ -41,3 +41,7 @@ export async function insertNamespace(trx: Trx, row: NamespaceRow): Promise<void
 export function listNamespaces(db: Executor, tenantId: string): Promise<NamespaceRow[]> {
   return db.selectFrom('namespaces').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute();
 }
+
+export function findNamespace(db: Executor, tenantId: string, id: string): Promise<NamespaceRow | undefined> {
+  return db.selectFrom('namespaces').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}

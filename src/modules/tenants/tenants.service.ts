@@ -156,3 +156,13 @@ export async function getSubscriptionOrThrow(deps: ServiceDeps, subscriptionId: 
 export async function findTenantsByOcids(deps: ServiceDeps, ocids: readonly string[]): Promise<Tenant[]> {
   return (await repo.findTenantsByOcid(deps.database.db, ocids)).map(toTenant);
 }
+
+export async function getNamespaceOrThrow(deps: ServiceDeps, tenantId: string, namespaceId: string): Promise<{ id: string }> {
+  const row = await repo.findNamespace(deps.database.db, tenantId, namespaceId);
+  if (!row) throw notFound('NAMESPACE_NOT_FOUND', `no namespace ${namespaceId} in this tenant`);
+  return { id: row.id };
+}
+
+export async function listNamespaces(deps: ServiceDeps, tenantId: string): Promise<Array<{ id: string }>> {
+  return (await repo.listNamespaces(deps.database.db, tenantId)).map((row) => ({ id: row.id }));
+}

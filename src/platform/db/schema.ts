@@ -205,6 +205,36 @@ export interface CommunityInvitationsTable {
   deleted_at: Millis | null;
 }
 
+export interface SdsTypesTable {
+  tenant_id: string;
+  namespace_id: string;
+  id: string;
+  /** The normalized SdsType as JSON. */
+  definition: JsonText;
+  created_at: Millis;
+}
+
+export interface SdsStreamsTable {
+  tenant_id: string;
+  namespace_id: string;
+  id: string;
+  type_id: string;
+  name: string;
+  description: string;
+  /** The stream's AccessControlList as JSON. */
+  acl: JsonText;
+  created_at: Millis;
+}
+
+export interface SdsEventsTable {
+  tenant_id: string;
+  namespace_id: string;
+  stream_id: string;
+  /** Order-preserving encoding of the event's index value (see modules/streams/sds-types.ts). */
+  key: string;
+  event: JsonText;
+}
+
 export interface DB {
   tenants: TenantsTable;
   subscriptions: SubscriptionsTable;
@@ -223,6 +253,9 @@ export interface DB {
   audit_events: AuditEventsTable;
   outbox_jobs: OutboxJobsTable;
   mail_deliveries: MailDeliveriesTable;
+  sds_types: SdsTypesTable;
+  sds_streams: SdsStreamsTable;
+  sds_events: SdsEventsTable;
   communities: CommunitiesTable;
   community_tenants: CommunityTenantsTable;
   community_invitations: CommunityInvitationsTable;

@@ -1,3 +1,5 @@
+import { PostgresAdapter, type Kysely } from 'kysely';
+
 /**
  * What differs between the two engines, as capabilities. Modules ask these questions instead of
  * testing which engine they run on.
@@ -8,6 +10,11 @@ export interface DialectCapabilities {
   readonly supportsSkipLocked: boolean;
   /** The name of the unique index a failed insert or update violated, or undefined for any other error. */
   uniqueViolation(error: unknown): string | undefined;
+  /**
+   * A text column type that compares and sorts byte by byte on every installation (a PostgreSQL
+   * database with a linguistic default collation would otherwise order keys differently).
+   */
+  readonly binaryText: 'text' | 'text collate "C"';
 }
 
 /**
@@ -17,6 +24,7 @@ export interface DialectCapabilities {
 export const sqliteCapabilities: DialectCapabilities = {
   engine: 'sqlite',
   supportsSkipLocked: false,
+  binaryText: 'text',
   uniqueViolation(error) {
     const e = error as { code?: string; message?: string };
     if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
@@ -31,8 +39,14 @@ export const sqliteCapabilities: DialectCapabilities = {
 export const postgresCapabilities: DialectCapabilities = {
   engine: 'postgres',
   supportsSkipLocked: true,
+  binaryText: 'text collate "C"',
   uniqueViolation(error) {
     const e = error as { code?: string; constraint?: string };
     return e?.code === '23505' ? (e.constraint ?? 'unknown') : undefined;
   },
 };
+
+/** The capabilities of the engine behind a Kysely instance (migrations receive only the instance). */
+export function capabilitiesOf(db: Kysely<any>): DialectCapabilities {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgresCapabilities : sqliteCapabilities;
+}
