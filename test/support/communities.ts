@@ -13,7 +13,7 @@ export interface OcsResponse {
 export async function ocs(t: TestApp, token: string, method: string, url: string, body?: unknown, expected?: number): Promise<OcsResponse> {
   const res = await t.app.inject({
     method: method as 'GET',
-    url: url.startsWith('/api/') ? url : `/api/v1-preview${url}`,
+    url: /^\/api\//i.test(url) ? url : `/api/v1-preview${url}`,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
     ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
   });
