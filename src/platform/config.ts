@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   TENANTRY_COMMUNITY_INVITATION_TTL: duration('14d'),
   TENANTRY_ORGANIZATION_INVITATION_TTL: duration('30d'),
   TENANTRY_INVITATIONS_PER_DAY: integer(0, 0, 1_000_000),
+  TENANTRY_ORGANIZATION_CHILD_LIMIT: integer(100, 0, 1_000_000),
   TENANTRY_METERING_START_DELAY: duration('0s'),
   TENANTRY_REALM: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'must be a realm key such as oc1').default('oc1'),
   TENANTRY_REGIONS: z
@@ -76,6 +77,8 @@ export interface Config {
   readonly communityInvitationTtlMs: number;
   readonly organizationInvitationTtlMs: number;
   readonly invitationsPerDay: number;
+  /** Most child tenancies (joined or invited and pending) one organization may have. */
+  readonly organizationChildLimit: number;
   readonly meteringStartDelayMs: number;
   readonly realm: string;
   readonly regions: readonly string[];
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     communityInvitationTtlMs: e.TENANTRY_COMMUNITY_INVITATION_TTL,
     organizationInvitationTtlMs: e.TENANTRY_ORGANIZATION_INVITATION_TTL,
     invitationsPerDay: e.TENANTRY_INVITATIONS_PER_DAY,
+    organizationChildLimit: e.TENANTRY_ORGANIZATION_CHILD_LIMIT,
     meteringStartDelayMs: e.TENANTRY_METERING_START_DELAY,
     realm: e.TENANTRY_REALM,
     regions: Object.freeze([...e.TENANTRY_REGIONS]),

@@ -84,6 +84,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
   mailer?: Mailer;
+  /** Starts the worker and wires the app's wake-up to it, as `tenantry serve` does. */
+  liveWorker?: boolean;
 }
 
 /** A whole app on a fresh store, with a manual clock and a worker that tests drain by hand. */
@@ -95,9 +97,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const log = createLogger(config.logLevel);
   const mailer = options.mailer ?? createMailer({ dataDir: store.dataDir, from: config.mailFrom, smtpUrl: config.smtpUrl });
   const worker = buildWorker({ config, database: store.database, clock, log, mailer });
-  const app = await buildApp({ config, database: store.database, clock: clock as Clock, log, operatorToken });
+  const wakeWorker = options.liveWorker ? () => worker.wake() : () => {};
+  const app = await buildApp({ config, database: store.database, clock: clock as Clock, log, operatorToken, wakeWorker });
   await app.ready();
-  const deps: ServiceDeps = { config, database: store.database, clock, log, wakeWorker: () => {} };
+  if (options.liveWorker) worker.start();
+  const deps: ServiceDeps = { config, database: store.database, clock, log, wakeWorker };
   return {
     app,
     deps,

@@ -4,15 +4,28 @@ import { ociSignatureAuth } from '../../platform/http/auth.js';
 import { sendError } from '../../platform/http/errors.js';
 import { notFound } from '../../platform/errors.js';
 import { findApiKey } from '../../modules/identity/identity.service.js';
+import { linkRoutes } from './links.routes.js';
+import { notImplementedRoutes } from './not-implemented.routes.js';
+import { organizationRoutes } from './organizations.routes.js';
+import { recipientInvitationRoutes } from './recipient-invitations.routes.js';
+import { senderInvitationRoutes } from './sender-invitations.routes.js';
+import { subscriptionRoutes } from './subscriptions.routes.js';
+import { workRequestRoutes } from './work-requests.routes.js';
 
 /**
  * The OCI dialects (`/20230401`, `/20220504`). Every request is authenticated by its HTTP signature
  * before routing, as OCI does: an unsigned request for an unknown path is 401, a signed one 404.
  */
-export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
   const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock);
   app.addHook('preHandler', authenticate);
   app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) =>
     sendError(request, reply, notFound('NOT_FOUND', `no operation ${request.method} ${request.url}`)),
   );
+  if (opts.prefix === '/20230401') {
+    for (const routes of [senderInvitationRoutes, recipientInvitationRoutes, workRequestRoutes, organizationRoutes, linkRoutes, subscriptionRoutes]) {
+      await app.register(routes, { deps: opts.deps });
+    }
+    await app.register(notImplementedRoutes);
+  }
 }

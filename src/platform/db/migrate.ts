@@ -2,13 +2,17 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './index.js';
 import * as core from '../../migrations/2026-11-22T00-core.js';
 import * as communities from '../../migrations/2026-11-22T01-communities.js';
+import * as organizations from '../../migrations/2026-11-22T02-organizations.js';
 import * as streams from '../../migrations/2026-11-22T03-streams.js';
+import * as streamShares from '../../migrations/2026-11-22T04-stream-shares.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T00-core': core,
   '2026-11-22T01-communities': communities,
+  '2026-11-22T02-organizations': organizations,
   '2026-11-22T03-streams': streams,
+  '2026-11-22T04-stream-shares': streamShares,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -205,6 +205,132 @@ export interface CommunityInvitationsTable {
   deleted_at: Millis | null;
 }
 
+// Organizations (OCI /20230401): see migrations/2026-11-22T02-organizations.ts
+export interface OrgSenderInvitationsTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  recipient_tenant_id: string;
+  recipient_tenancy_id: string;
+  recipient_invitation_id: string | null;
+  recipient_email: string | null;
+  display_name: string;
+  subjects: JsonText;
+  features: JsonText;
+  freeform_tags: JsonText;
+  defined_tags: JsonText;
+  lifecycle_state: string;
+  status: string;
+  expires_at: Millis;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface OrgRecipientInvitationsTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  sender_invitation_id: string;
+  sender_tenant_id: string;
+  sender_tenancy_id: string;
+  recipient_email: string | null;
+  display_name: string;
+  subjects: JsonText;
+  features: JsonText;
+  freeform_tags: JsonText;
+  defined_tags: JsonText;
+  lifecycle_state: string;
+  status: string;
+  expires_at: Millis;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface OrgOrganizationsTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  display_name: string;
+  default_subscription_id: string;
+  lifecycle_state: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface OrgTenanciesTable {
+  id: string;
+  organization_id: string;
+  tenant_id: string;
+  tenancy_id: string;
+  role: string;
+  origin: string;
+  lifecycle_state: string;
+  governance_status: string;
+  approved_for_transfer: number;
+  restored: number;
+  version: number;
+  joined_at: Millis;
+  left_at: Millis | null;
+  updated_at: Millis;
+}
+
+export interface OrgLinksTable {
+  id: string;
+  organization_id: string;
+  parent_tenant_id: string;
+  parent_tenancy_id: string;
+  child_tenant_id: string;
+  child_tenancy_id: string;
+  feature: string;
+  lifecycle_state: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+  terminated_at: Millis | null;
+}
+
+export interface OrgSubscriptionMappingsTable {
+  id: string;
+  organization_id: string;
+  owner_tenant_id: string;
+  tenant_id: string;
+  compartment_id: string;
+  subscription_id: string;
+  is_explicit: number;
+  lifecycle_state: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+  terminated_at: Millis | null;
+}
+
+export interface OrgWorkRequestsTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  operation_type: string;
+  status: string;
+  resources: JsonText;
+  payload: JsonText;
+  percent_complete: number;
+  errors: JsonText;
+  logs: JsonText;
+  accepted_at: Millis;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+}
+
+export interface OrgRetryTokensTable {
+  tenant_id: string;
+  token: string;
+  request_hash: string;
+  response: JsonText;
+  created_at: Millis;
+}
+
 export interface SdsTypesTable {
   tenant_id: string;
   namespace_id: string;
@@ -235,6 +361,14 @@ export interface SdsEventsTable {
   event: JsonText;
 }
 
+export interface SdsStreamSharesTable {
+  community_id: string;
+  tenant_id: string;
+  namespace_id: string;
+  stream_id: string;
+  shared_at: Millis;
+}
+
 export interface DB {
   tenants: TenantsTable;
   subscriptions: SubscriptionsTable;
@@ -256,6 +390,15 @@ export interface DB {
   sds_types: SdsTypesTable;
   sds_streams: SdsStreamsTable;
   sds_events: SdsEventsTable;
+  sds_stream_shares: SdsStreamSharesTable;
+  org_sender_invitations: OrgSenderInvitationsTable;
+  org_recipient_invitations: OrgRecipientInvitationsTable;
+  org_organizations: OrgOrganizationsTable;
+  org_tenancies: OrgTenanciesTable;
+  org_links: OrgLinksTable;
+  org_subscription_mappings: OrgSubscriptionMappingsTable;
+  org_work_requests: OrgWorkRequestsTable;
+  org_retry_tokens: OrgRetryTokensTable;
   communities: CommunitiesTable;
   community_tenants: CommunityTenantsTable;
   community_invitations: CommunityInvitationsTable;

@@ -27,6 +27,18 @@ const OCI_CODES: Record<ErrorKind, string> = {
   internal: 'InternalServerError',
 };
 
+/**
+ * OCI codes (and statuses) that are more specific than the kind's default, keyed by AppError code.
+ * IncorrectState is retried by SDKs configured with retries, so only transient states use it.
+ */
+const OCI_CODE_OVERRIDES: Record<string, { code: string; status?: number }> = {
+  INCORRECT_STATE: { code: 'IncorrectState' },
+  LIMIT_EXCEEDED: { code: 'LimitExceeded' },
+  MISSING_PARAMETER: { code: 'MissingParameter' },
+  RETRY_TOKEN_REUSED: { code: 'InvalidatedRetryToken' },
+  NOT_IMPLEMENTED: { code: 'NotImplemented', status: 501 },
+};
+
 const OCI_MESSAGES: Partial<Record<ErrorKind, string>> = {
   unauthenticated: 'The required information to complete authentication was not provided or was incorrect.',
   forbidden: 'Authorization failed or requested resource not found.',
@@ -48,8 +60,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
         });
     case 'oci': {
       // OCI does not tell "forbidden" from "not found" (NotAuthorizedOrNotFound, 404).
-      const ociStatus = error.kind === 'forbidden' ? 404 : status;
-      return reply.status(ociStatus).send({ code: OCI_CODES[error.kind], message: OCI_MESSAGES[error.kind] ?? error.message });
+      const override = OCI_CODE_OVERRIDES[error.code];
+      const ociStatus = override?.status ?? (error.kind === 'forbidden' ? 404 : status);
+      return reply.status(ociStatus).send({ code: override?.code ?? OCI_CODES[error.kind], message: OCI_MESSAGES[error.kind] ?? error.message });
     }
     case 'oauth': {
       // OAuth2 error codes are lower-case (RFC 6749 §5.2); anything else maps to the nearest one.
