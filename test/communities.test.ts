@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { LOCAL_IDENTITY_PROVIDER_ID } from '../src/modules/communities/communities.errors.js';
 import { createTestApp, operator, type SeededTenant, type TestApp } from './support/app.js';
 import { act, createCommunity, invite, join, ocs, seedClient, seedTenant, seedUser } from './support/communities.js';
 
 const UNKNOWN = '01a20000-0000-7000-8000-00000000abcd';
+const LOCAL_IDP = LOCAL_IDENTITY_PROVIDER_ID;
 
 describe('communities', () => {
   let t: TestApp;
@@ -306,6 +308,30 @@ describe('communities', () => {
       await ocs(t, member.adminToken, 'DELETE', `${base}/${client.id}`, undefined, 204);
       await ocs(t, client.token, 'GET', `/Communities/${community.Id}`, undefined, 403);
     });
+    test('a tenant adds its own groups, whose members become implicit community members; claims lists are empty', async () => {
+      const { owner, member, community } = await withMember();
+      const idp = `/Communities/${community.Id}/Tenants/${member.id}/IdentityProviders/${LOCAL_IDP}`;
+      const user = await seedUser(t, member, ['TenantMember']);
+      const group = await operator(t, 'POST', `/tenants/${member.id}/groups`, { name: 'readers', members: [user.id] });
+      await ocs(t, user.token, 'GET', `/Communities/${community.Id}`, undefined, 403);
+      const added = await ocs(t, member.adminToken, 'PUT', `${idp}/Groups/${group.id}`, undefined, 200);
+      assert.deepEqual(added.body, { Id: group.id, Name: 'readers', Email: null, IsClusterManagementAllowed: false });
+      await ocs(t, user.token, 'GET', `/Communities/${community.Id}`, undefined, 200);
+      const list = await ocs(t, owner.adminToken, 'GET', `${idp}/Groups`, undefined, 200);
+      assert.deepEqual([list.body.Results.map((g: any) => g.Id), list.body.SkipToken, list.headers['total-count']], [[group.id], null, '1']);
+      const head = await ocs(t, owner.adminToken, 'HEAD', `${idp}/Groups`, undefined, 200);
+      assert.equal(head.headers['total-count'], '1');
+      await ocs(t, owner.adminToken, 'PUT', `${idp}/Groups/${group.id}`, undefined, 403);
+      const ownerGroup = await operator(t, 'POST', `/tenants/${owner.id}/groups`, { name: 'theirs', members: [] });
+      await ocs(t, member.adminToken, 'PUT', `${idp}/Groups/${ownerGroup.id}`, undefined, 404);
+      await ocs(t, member.adminToken, 'PUT', `/Communities/${community.Id}/Tenants/${member.id}/IdentityProviders/${UNKNOWN}/Groups/${group.id}`, undefined, 404);
+      await ocs(t, member.adminToken, 'DELETE', `${idp}/Groups/${group.id}`, undefined, 204);
+      await ocs(t, user.token, 'GET', `/Communities/${community.Id}`, undefined, 403);
+      const claims = await ocs(t, member.adminToken, 'GET', `${idp}/Claims`, undefined, 200);
+      assert.deepEqual([claims.body, claims.headers['total-count']], [[], '0']);
+      assert.equal((await ocs(t, member.adminToken, 'PUT', `${idp}/Claims/some-claim`, undefined, 404)).body.Reason, 'IDENTITY_PROVIDER_CLAIM_NOT_FOUND');
+      await ocs(t, owner.adminToken, 'DELETE', `${idp}/Claims/some-claim`, undefined, 403);
+    });
   });
 
   describe('legacy and client-compatibility paths', () => {
@@ -352,6 +378,7 @@ describe('communities', () => {
     const C = `/Communities/${c.Id}`;
     const user = await seedUser(t, member, ['TenantMember']);
     const client = await seedClient(t, member, ['TenantMember']);
+    const group = await operator(t, 'POST', `/tenants/${member.id}/groups`, { name: 'everyone', members: [user.id] });
     const T = (tenant: SeededTenant) => `${C}/Tenants/${tenant.id}`;
     let invitationId = '';
     const steps: Array<[string, string, () => Promise<{ status: number }>, number[]]> = [
@@ -391,6 +418,15 @@ describe('communities', () => {
       ['K1', 'GET …/ClientCredentialClients', () => ocs(t, member.adminToken, 'GET', `${T(member)}/ClientCredentialClients`), [200]],
       ['K2', 'HEAD …/ClientCredentialClients', () => ocs(t, member.adminToken, 'HEAD', `${T(member)}/ClientCredentialClients`), [200]],
       ['K4', 'DELETE …/ClientCredentialClients/{c}', () => ocs(t, member.adminToken, 'DELETE', `${T(member)}/ClientCredentialClients/${client.id}`), [204]],
+      ['G3', 'PUT …/IdentityProviders/{idp}/Groups/{g}', () => ocs(t, member.adminToken, 'PUT', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Groups/${group.id}`), [200]],
+      ['G1', 'GET …/IdentityProviders/{idp}/Groups', () => ocs(t, member.adminToken, 'GET', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Groups`), [200]],
+      ['G2', 'HEAD …/IdentityProviders/{idp}/Groups', () => ocs(t, member.adminToken, 'HEAD', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Groups`), [200]],
+      ['G4', 'DELETE …/IdentityProviders/{idp}/Groups/{g}', () => ocs(t, member.adminToken, 'DELETE', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Groups/${group.id}`), [204]],
+      ['P1', 'GET …/IdentityProviders/{idp}/Claims', () => ocs(t, member.adminToken, 'GET', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Claims`), [200]],
+      ['P2', 'HEAD …/IdentityProviders/{idp}/Claims', () => ocs(t, member.adminToken, 'HEAD', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Claims`), [200]],
+      // Tenantry's identity provider defines no claims: adding or removing one is "not found".
+      ['P3', 'PUT …/IdentityProviders/{idp}/Claims/{c}', () => ocs(t, member.adminToken, 'PUT', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Claims/c1`), [404]],
+      ['P4', 'DELETE …/IdentityProviders/{idp}/Claims/{c}', () => ocs(t, member.adminToken, 'DELETE', `${T(member)}/IdentityProviders/${LOCAL_IDP}/Claims/c1`), [404]],
       ['T3', 'DELETE …/tenants/{t}', () => ocs(t, member.adminToken, 'DELETE', T(member)), [204]],
       ['C5', 'DELETE /Communities/{id}', () => ocs(t, owner.adminToken, 'DELETE', C), [204]],
     ];
@@ -401,7 +437,7 @@ describe('communities', () => {
     }
     assert.deepEqual(failures, []);
     const covered = new Set(steps.map(([id]) => id));
-    for (const id of ['C1', 'C2', 'C3', 'C4', 'C5', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'R1', 'U1', 'U2', 'U3', 'U4', 'K1', 'K2', 'K3', 'K4']) {
+    for (const id of ['C1', 'C2', 'C3', 'C4', 'C5', 'I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'R1', 'U1', 'U2', 'U3', 'U4', 'K1', 'K2', 'K3', 'K4', 'G1', 'G2', 'G3', 'G4', 'P1', 'P2', 'P3', 'P4']) {
       assert.ok(covered.has(id), `${id} is called`);
     }
   });

@@ -25,6 +25,7 @@ export async function communityTenantRoutes(app: FastifyInstance, opts: Deps): P
   const base = '/Communities/:communityId/Tenants/:tenantId';
   registerMembershipRoutes(app, deps, base);
   registerRightsRoutes(app, deps, base);
+  registerIdentityProviderRoutes(app, deps, base);
 
   for (const kind of ['Users', 'ClientCredentialClients'] as const) {
     const memberKind: members.MemberKind = kind === 'Users' ? 'users' : 'clients';
@@ -57,6 +58,44 @@ export async function communityTenantRoutes(app: FastifyInstance, opts: Deps): P
       const id = memberKind === 'users' ? p.userId : p.clientId;
       await members.removeMember(deps, principalOf(request), p.communityId, p.tenantId, memberKind, id);
       return reply.status(204).send();
+    });
+  }
+}
+
+/** G1–G4 and P1–P4: identity-provider groups and claims of one member tenant. */
+function registerIdentityProviderRoutes(app: FastifyInstance, deps: ServiceDeps, base: string): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const IdpParams = TenantParams.extend({ identityProviderId: s.Guid });
+  const GroupParams = IdpParams.extend({ groupId: z.string().min(1).max(255) });
+  const ClaimParams = IdpParams.extend({ claimId: z.string().min(1).max(255) });
+  const idp = `${base}/IdentityProviders/:identityProviderId`;
+  const groupOut = (g: { id: string; name: string }) => ({ Id: g.id, Name: g.name, Email: null, IsClusterManagementAllowed: false });
+
+  r.get(`${idp}/Groups`, { schema: { tags, params: IdpParams, querystring: OcsPaging, response: { 200: s.GroupListOutput } } }, async (request, reply) => {
+    const p = request.params;
+    const list = await members.listGroups(deps, principalOf(request), p.communityId, p.tenantId, p.identityProviderId, request.query);
+    reply.header('Total-Count', String(list.total));
+    return { Results: list.groups.map(groupOut), SkipToken: null };
+  });
+  r.put(`${idp}/Groups/:groupId`, { schema: { tags, params: GroupParams, response: { 200: s.GroupOutput } } }, async (request) => {
+    const p = request.params;
+    return groupOut(await members.addGroup(deps, principalOf(request), p.communityId, p.tenantId, p.identityProviderId, p.groupId));
+  });
+  r.delete(`${idp}/Groups/:groupId`, { schema: { tags, params: GroupParams } }, async (request, reply) => {
+    const p = request.params;
+    await members.removeGroup(deps, principalOf(request), p.communityId, p.tenantId, p.identityProviderId, p.groupId);
+    return reply.status(204).send();
+  });
+  r.get(`${idp}/Claims`, { schema: { tags, params: IdpParams, querystring: OcsPaging, response: { 200: z.array(s.ClaimOutput) } } }, async (request, reply) => {
+    const p = request.params;
+    const claims = await members.listClaims(deps, principalOf(request), p.communityId, p.tenantId, p.identityProviderId);
+    reply.header('Total-Count', String(claims.length));
+    return claims;
+  });
+  for (const method of ['put', 'delete'] as const) {
+    r[method](`${idp}/Claims/:claimId`, { schema: { tags, params: ClaimParams } }, async (request) => {
+      const p = request.params;
+      return members.changeClaim(deps, principalOf(request), p.communityId, p.tenantId, p.identityProviderId, p.claimId);
     });
   }
 }

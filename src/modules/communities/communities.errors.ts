@@ -1,5 +1,8 @@
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 
+/** Tenantry's own users and groups, as the one identity provider of every tenant (§2.6 G/P routes). */
+export const LOCAL_IDENTITY_PROVIDER_ID = '7e0a9b4c-5a1d-4c33-9d6e-2f1b8c0d0001';
+
 /** Error codes of the communities capability (UPPER_SNAKE, never renamed once shipped). */
 export const CommunityErrors = {
   communityNotFound: (id: string) => notFound('COMMUNITY_NOT_FOUND', `no community with id ${id}`),
@@ -32,4 +35,9 @@ export const CommunityErrors = {
   ownerPrincipalCannotBeRemoved: () =>
     invalid('COMMUNITY_OWNER_PRINCIPAL', "the community's owner cannot be removed from it; set another owner first"),
   invalidAccessControl: (why: string) => invalid('INVALID_ACCESS_CONTROL', why),
+  identityProviderNotFound: (id: string) =>
+    notFound('IDENTITY_PROVIDER_NOT_FOUND', `no identity provider ${id}; Tenantry's own groups are under the identity provider ${LOCAL_IDENTITY_PROVIDER_ID}`),
+  groupNotFound: (id: string) => notFound('COMMUNITY_GROUP_NOT_FOUND', `no group ${id} in this tenant`),
+  claimNotFound: (id: string) =>
+    notFound('IDENTITY_PROVIDER_CLAIM_NOT_FOUND', `no identity provider claim ${id}; Tenantry's identity provider defines no claims`),
 } as const;

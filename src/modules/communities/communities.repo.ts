@@ -124,6 +124,35 @@ export async function holdsRole(db: Executor, roleId: string, principalId: strin
   return row !== undefined;
 }
 
+/** True when one of the user's groups holds the role (group members are implicit community members). */
+export async function holdsRoleThroughGroup(db: Executor, roleId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('group_members')
+    .innerJoin('role_assignments', 'role_assignments.principal_id', 'group_members.group_id')
+    .select('role_assignments.role_id')
+    .where('group_members.user_id', '=', userId)
+    .where('role_assignments.role_id', '=', roleId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export function findGroupOfTenant(db: Executor, tenantId: string, groupId: string) {
+  return db.selectFrom('groups').select(['id', 'name']).where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst();
+}
+
+export function listGroupsWithRole(db: Executor, roleId: string, tenantId: string, skip: number, count: number) {
+  return db
+    .selectFrom('role_assignments')
+    .innerJoin('groups', 'groups.id', 'role_assignments.principal_id')
+    .select(['groups.id', 'groups.name'])
+    .where('role_assignments.role_id', '=', roleId)
+    .where('role_assignments.tenant_id', '=', tenantId)
+    .orderBy('groups.name')
+    .offset(skip)
+    .limit(count)
+    .execute();
+}
+
 export interface MemberCounts {
   tenant_id: string;
   users: number;
@@ -186,7 +215,7 @@ export function listClientsWithRole(db: Executor, roleId: string, tenantId: stri
     .execute();
 }
 
-export async function countPrincipalsWithRole(db: Executor, roleId: string, tenantId: string, kind: 'users' | 'clients'): Promise<number> {
+export async function countPrincipalsWithRole(db: Executor, roleId: string, tenantId: string, kind: 'users' | 'clients' | 'groups'): Promise<number> {
   const base = db
     .selectFrom('role_assignments')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -195,7 +224,9 @@ export async function countPrincipalsWithRole(db: Executor, roleId: string, tena
   const query =
     kind === 'users'
       ? base.where((eb) => eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.id', '=', 'role_assignments.principal_id')))
-      : base.where((eb) => eb.exists(eb.selectFrom('clients').select('clients.id').whereRef('clients.id', '=', 'role_assignments.principal_id')));
+      : kind === 'clients'
+        ? base.where((eb) => eb.exists(eb.selectFrom('clients').select('clients.id').whereRef('clients.id', '=', 'role_assignments.principal_id')))
+        : base.where((eb) => eb.exists(eb.selectFrom('groups').select('groups.id').whereRef('groups.id', '=', 'role_assignments.principal_id')));
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -200,3 +200,20 @@ export const TrusteeOutput = z.object({ Type: z.number().int(), ObjectId: z.stri
 export const AccessControlListOutput = z.object({
   RoleTrusteeAccessControlEntries: z.array(z.object({ Trustee: TrusteeOutput, AccessType: z.number().int(), AccessRights: z.number().int() })),
 });
+
+export const GroupOutput = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  Email: z.string().nullable(),
+  IsClusterManagementAllowed: z.boolean(),
+});
+
+export const GroupListOutput = z.object({ Results: z.array(GroupOutput), SkipToken: z.string().nullable() });
+
+export const ClaimOutput = z.object({
+  Id: z.string(),
+  TypeName: z.string(),
+  Value: z.string(),
+  RoleIds: z.array(z.string()),
+  IsBuiltIn: z.boolean(),
+});

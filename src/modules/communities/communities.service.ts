@@ -118,6 +118,9 @@ export async function accessCommunity(deps: ServiceDeps, actor: Principal, commu
   const membership = await repo.findCommunityTenant(db, communityId, tenantId);
   if (!membership) throw CommunityErrors.notAMember();
   const roles = await rolesOf(deps, actor);
+  if (actor.type === 'user' && !roles.some((r) => r.id === community.member_role_id) && (await repo.holdsRoleThroughGroup(db, community.member_role_id, actor.id!))) {
+    roles.push({ id: community.member_role_id, name: memberRoleName(community.name) });
+  }
   return {
     community,
     membership,

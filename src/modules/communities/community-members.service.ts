@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import * as repo from './communities.repo.js';
-import { CommunityErrors } from './communities.errors.js';
+import { CommunityErrors, LOCAL_IDENTITY_PROVIDER_ID } from './communities.errors.js';
 import { CommunityAccessRights as R } from './communities.schemas.js';
 import { accessCommunity, requireRight, type CommunityAccess, type Paging, type Trustee } from './communities.service.js';
 
@@ -138,4 +138,109 @@ export async function removeMember(
       before: { communityId, principalId },
     });
   });
+}
+
+// Identity-provider groups and claims (G1–G4, P1–P4). Tenantry has one identity provider, its
+// own, whose groups are the tenant's groups; members of a group given the member role are
+// implicit community members. It defines no claims, so claim lists are empty.
+
+export interface CommunityGroup {
+  id: string;
+  name: string;
+}
+
+function requireLocalProvider(identityProviderId: string): void {
+  if (identityProviderId.toLowerCase() !== LOCAL_IDENTITY_PROVIDER_ID) throw CommunityErrors.identityProviderNotFound(identityProviderId);
+}
+
+export async function listGroups(
+  deps: ServiceDeps,
+  actor: Principal,
+  communityId: string,
+  tenantId: string,
+  identityProviderId: string,
+  paging: Paging,
+): Promise<{ total: number; groups: CommunityGroup[] }> {
+  const access = await accessMemberTenant(deps, actor, communityId, tenantId);
+  requireRight(access, R.ViewCommunityDetails, "list the community's groups");
+  requireLocalProvider(identityProviderId);
+  const db = deps.database.db;
+  const roleId = access.community.member_role_id;
+  const [total, rows] = await Promise.all([
+    repo.countPrincipalsWithRole(db, roleId, tenantId, 'groups'),
+    repo.listGroupsWithRole(db, roleId, tenantId, paging.skip, paging.count),
+  ]);
+  return { total, groups: rows };
+}
+
+export async function addGroup(
+  deps: ServiceDeps,
+  actor: Principal,
+  communityId: string,
+  tenantId: string,
+  identityProviderId: string,
+  groupId: string,
+): Promise<CommunityGroup> {
+  const access = await accessOwnMembers(deps, actor, communityId, tenantId, 'add groups to the community');
+  requireLocalProvider(identityProviderId);
+  const group = await repo.findGroupOfTenant(deps.database.db, tenantId, groupId);
+  if (!group) throw CommunityErrors.groupNotFound(groupId);
+  await inTransaction(deps.database, async (trx) => {
+    const now = deps.clock.now();
+    if (await repo.grantRole(trx, access.community.member_role_id, group.id, tenantId)) {
+      await recordChange(trx, actor, now, {
+        tenantId,
+        action: 'community.group.add',
+        resourceType: 'CommunityGroup',
+        resourceId: `${communityId}/${group.id}`,
+        after: { communityId, groupId: group.id, roleIds: [access.community.member_role_id] },
+      });
+    }
+  });
+  return group;
+}
+
+export async function removeGroup(
+  deps: ServiceDeps,
+  actor: Principal,
+  communityId: string,
+  tenantId: string,
+  identityProviderId: string,
+  groupId: string,
+): Promise<void> {
+  const access = await accessOwnMembers(deps, actor, communityId, tenantId, 'remove groups from the community');
+  requireLocalProvider(identityProviderId);
+  await inTransaction(deps.database, async (trx) => {
+    const now = deps.clock.now();
+    if (!(await repo.revokeRole(trx, access.community.member_role_id, groupId))) throw CommunityErrors.principalNotInCommunity(groupId);
+    await recordChange(trx, actor, now, {
+      tenantId,
+      action: 'community.group.remove',
+      resourceType: 'CommunityGroup',
+      resourceId: `${communityId}/${groupId}`,
+      before: { communityId, groupId },
+    });
+  });
+}
+
+/** P1/P2: no claims exist, so the list is empty once access is checked. */
+export async function listClaims(deps: ServiceDeps, actor: Principal, communityId: string, tenantId: string, identityProviderId: string): Promise<[]> {
+  const access = await accessMemberTenant(deps, actor, communityId, tenantId);
+  requireRight(access, R.ViewCommunityDetails, "list the community's claims");
+  requireLocalProvider(identityProviderId);
+  return [];
+}
+
+/** P3/P4: every claim id is unknown (after the access checks every other route makes). */
+export async function changeClaim(
+  deps: ServiceDeps,
+  actor: Principal,
+  communityId: string,
+  tenantId: string,
+  identityProviderId: string,
+  claimId: string,
+): Promise<never> {
+  await accessOwnMembers(deps, actor, communityId, tenantId, 'manage claims of the community');
+  requireLocalProvider(identityProviderId);
+  throw CommunityErrors.claimNotFound(claimId);
 }
