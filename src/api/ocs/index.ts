@@ -4,7 +4,7 @@ import { bearerAuth } from '../../platform/http/auth.js';
 import { authenticateBearer } from '../../modules/identity/identity.service.js';
 import { ocsCommunityRoutes } from './communities.routes.js';
 import { ocsRolesRoutes } from './roles.routes.js';
-import { ocsStreamsRoutes } from './streams.routes.js';
+import { ocsCommunityDataRoutes, ocsStreamsRoutes } from './streams.routes.js';
 
 /** The OCS dialect under one version prefix (`/api/v1` and `/api/v1-preview` serve the same routes). */
 export async function ocsApi(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
@@ -12,4 +12,5 @@ export async function ocsApi(app: FastifyInstance, opts: { deps: ServiceDeps; pr
   await app.register(ocsRolesRoutes, { deps: opts.deps });
   await app.register(ocsCommunityRoutes, { deps: opts.deps });
   await app.register(ocsStreamsRoutes, { deps: opts.deps });
+  await app.register(ocsCommunityDataRoutes, { deps: opts.deps });
 }

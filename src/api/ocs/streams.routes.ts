@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { invalid } from '../../platform/errors.js';
 import { principalOf } from '../../platform/http/auth.js';
 import { SdsTypeInput, StreamInput, StreamOutput, WindowQuery } from '../../modules/streams/streams.schemas.js';
+import { communitySummary, parseCommunityHeader, searchCommunityStreams } from '../../modules/streams/sharing.service.js';
 import * as streams from '../../modules/streams/streams.service.js';
 import { OcsPaging } from './paging.js';
 
@@ -13,6 +14,9 @@ const NamespaceParams = z.object({ tenantId: z.string().max(100), namespaceId: z
 const TypeParams = NamespaceParams.extend({ typeId: z.string().min(1).max(260) });
 const StreamParams = NamespaceParams.extend({ streamId: z.string().min(1).max(260) });
 const AnyJson = z.unknown();
+
+/** The community a read goes through (the `community-id` header, any spelling), if any. */
+const viaOf = (request: FastifyRequest) => parseCommunityHeader(request.headers['community-id']);
 
 const scopeOf = (p: { tenantId: string; namespaceId: string }): streams.Scope => ({ tenantId: p.tenantId, namespaceId: p.namespaceId });
 
@@ -32,6 +36,13 @@ export async function ocsStreamsRoutes(app: FastifyInstance, opts: { deps: Servi
   const { deps } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const ns = '/Tenants/:tenantId/Namespaces/:namespaceId';
+  // Only these reads may go through a community; anything else carrying the header is refused.
+  const sharedReads = new Set(['', '/Resolved', '/Data', '/Data/First', '/Data/Last'].map((tail) => `GET ${ns}/Streams/:streamId${tail}`.toLowerCase()));
+  sharedReads.add(`GET ${ns}/Streams`.toLowerCase());
+  r.addHook('preHandler', async (request) => {
+    const route = `${request.method} ${request.routeOptions.url ?? ''}`.toLowerCase().replace(/^(\w+) \/api\/v1(-preview)?/, '$1 ');
+    if (!sharedReads.has(route)) streams.refuseShared(viaOf(request));
+  });
 
   r.get('/Tenants/:tenantId/Namespaces', { schema: { tags, params: z.object({ tenantId: z.string().max(100) }), querystring: z.object({ region: z.string().max(100).optional() }) } }, async (request) =>
     streams.listNamespacesOf(deps, principalOf(request), request.params.tenantId),
@@ -52,10 +63,10 @@ export async function ocsStreamsRoutes(app: FastifyInstance, opts: { deps: Servi
   });
 
   r.get(`${ns}/Streams`, { schema: { tags, params: NamespaceParams, querystring: OcsPaging, response: { 200: z.array(StreamOutput) } } }, async (request) =>
-    streams.listStreams(deps, principalOf(request), scopeOf(request.params), request.query.query, request.query.skip, request.query.count),
+    streams.listStreams(deps, principalOf(request), scopeOf(request.params), request.query.query, request.query.skip, request.query.count, viaOf(request)),
   );
   r.get(`${ns}/Streams/:streamId`, { schema: { tags, params: StreamParams, response: { 200: StreamOutput } } }, async (request) =>
-    streams.getStream(deps, principalOf(request), scopeOf(request.params), request.params.streamId),
+    streams.getStream(deps, principalOf(request), scopeOf(request.params), request.params.streamId, viaOf(request)),
   );
   r.post(`${ns}/Streams/:streamId`, { schema: { tags, params: StreamParams, body: StreamInput } }, async (request, reply) =>
     created(request, reply, await streams.getOrCreateStream(deps, principalOf(request), scopeOf(request.params), request.params.streamId, request.body)),
@@ -68,7 +79,7 @@ export async function ocsStreamsRoutes(app: FastifyInstance, opts: { deps: Servi
     streams.getStreamType(deps, principalOf(request), scopeOf(request.params), request.params.streamId),
   );
   r.get(`${ns}/Streams/:streamId/Resolved`, { schema: { tags, params: StreamParams } }, async (request) =>
-    streams.getResolvedStream(deps, principalOf(request), scopeOf(request.params), request.params.streamId),
+    streams.getResolvedStream(deps, principalOf(request), scopeOf(request.params), request.params.streamId, viaOf(request)),
   );
 
   const Events = z.array(AnyJson).max(100_000);
@@ -88,11 +99,11 @@ export async function ocsStreamsRoutes(app: FastifyInstance, opts: { deps: Servi
   r.get(`${ns}/Streams/:streamId/Data`, { schema: { tags, params: StreamParams, querystring: WindowQuery } }, async (request) => {
     noFilter(request.query.filter);
     const { index, startIndex, endIndex } = request.query;
-    return streams.readWindow(deps, principalOf(request), scopeOf(request.params), request.params.streamId, startIndex ?? index, endIndex ?? index);
+    return streams.readWindow(deps, principalOf(request), scopeOf(request.params), request.params.streamId, startIndex ?? index, endIndex ?? index, viaOf(request));
   });
   for (const edge of ['first', 'last'] as const) {
     r.get(`${ns}/Streams/:streamId/Data/${edge === 'first' ? 'First' : 'Last'}`, { schema: { tags, params: StreamParams } }, async (request, reply) => {
-      const event = await streams.readEdge(deps, principalOf(request), scopeOf(request.params), request.params.streamId, edge);
+      const event = await streams.readEdge(deps, principalOf(request), scopeOf(request.params), request.params.streamId, edge, viaOf(request));
       return reply.type('application/json').send(JSON.stringify(event));
     });
   }
@@ -106,5 +117,40 @@ export async function ocsStreamsRoutes(app: FastifyInstance, opts: { deps: Servi
   });
   r.patch(`${ns}/Streams/:streamId/AccessControl`, { schema: { tags, params: StreamParams, body: AnyJson } }, async (request) =>
     streams.patchAcl(deps, principalOf(request), scopeOf(request.params), request.params.streamId, request.body),
+  );
+}
+
+const SearchQuery = OcsPaging.extend({
+  pageSize: z.coerce.number().int().min(1).max(1000).optional(),
+  orderBy: z.string().max(100).optional(),
+  searchTenantId: z.string().max(100).optional(),
+});
+const CommunityParams = z.object({ communityId: z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a community id (GUID)') });
+
+/** Community search (S1) and summary (S4), as documented and on the legacy tenant paths. */
+export async function ocsCommunityDataRoutes(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+  const { deps } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const search = (request: FastifyRequest, communityId: string, query: z.infer<typeof SearchQuery>) =>
+    searchCommunityStreams(deps, principalOf(request), communityId, {
+      query: query.query,
+      skip: query.skip,
+      count: query.pageSize ?? query.count,
+      orderBy: query.orderBy,
+    });
+  const LegacyParams = CommunityParams.extend({ tenantId: z.string().max(100) });
+  r.get('/Search/Communities/:communityId/Streams', { schema: { tags, params: CommunityParams, querystring: SearchQuery } }, async (request) =>
+    search(request, request.params.communityId, request.query),
+  );
+  r.get('/Tenants/:tenantId/Search/Communities/:communityId/Streams', { schema: { tags, params: LegacyParams, querystring: SearchQuery } }, async (request) => {
+    const results = await search(request, request.params.communityId, request.query);
+    const only = request.query.searchTenantId;
+    return only && only !== '00000000-0000-0000-0000-000000000000' ? results.filter((x) => x.TenantId === only) : results;
+  });
+  r.get('/Communities/:communityId/Summary', { schema: { tags, params: CommunityParams, querystring: z.object({ excludeCrossRegions: z.string().max(10).optional() }) } }, async (request) =>
+    communitySummary(deps, principalOf(request), request.params.communityId),
+  );
+  r.get('/Tenants/:tenantId/Communities/:communityId/Summary', { schema: { tags, params: LegacyParams } }, async (request) =>
+    communitySummary(deps, principalOf(request), request.params.communityId),
   );
 }

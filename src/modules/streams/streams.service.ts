@@ -8,6 +8,7 @@ import { rolesOf, tenantRoles } from '../identity/identity.service.js';
 import { getNamespaceOrThrow, getTenantOrThrow, listNamespaces } from '../tenants/tenants.service.js';
 import { AccessRights, defaultStreamAcl, normalizeAcl, rightsOf, type AccessControlList } from './access.js';
 import { keyCodec, normalizeType, type KeyCodec, type SdsType, type SdsTypeInput } from './sds-types.js';
+import { enterCommunity, planAclChange, recordShares, requireVisible, visibleIn } from './sharing.service.js';
 import * as repo from './streams.repo.js';
 
 /** A tenant's namespace, the scope of every SDS call. */
@@ -56,6 +57,24 @@ async function streamWithRights(deps: ServiceDeps, principal: Principal, scope: 
   if ((rights & AccessRights.Read) === 0) throw notFound('STREAM_NOT_FOUND', `no stream ${streamId} in namespace ${scope.namespaceId}`);
   if ((rights & needed) !== needed) throw forbidden('FORBIDDEN', `this needs access rights ${needed} on stream ${streamId}; you have ${rights}`);
   return { row, acl, rights };
+}
+
+/**
+ * A stream the caller may read: in its own tenant by the stream's ACL, or — `via` a community
+ * (the community-id header) — in another member tenant by the visibility rule of §5.
+ */
+async function readable(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, via: string | undefined): Promise<repo.StreamRow> {
+  if (via === undefined) {
+    await enterScope(deps, principal, scope);
+    return (await streamWithRights(deps, principal, scope, streamId, AccessRights.Read)).row;
+  }
+  const community = await enterCommunity(deps, principal, via);
+  return requireVisible(community, principal, await repo.findStream(deps.database.db, scope, streamId));
+}
+
+/** Shared streams are read-only: no write (nor ACL or type read) goes through a community. */
+export function refuseShared(via: string | undefined): void {
+  if (via !== undefined) throw forbidden('READ_ONLY_SHARE', 'streams shared through a community are read-only; write without the community-id header in your own tenant');
 }
 
 async function typeOf(deps: ServiceDeps, scope: Scope, typeId: string): Promise<SdsType> {
@@ -161,32 +180,45 @@ export async function getOrCreateStream(deps: ServiceDeps, principal: Principal,
   );
 }
 
-export async function getStream(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string): Promise<Stream> {
-  await enterScope(deps, principal, scope);
-  return toStream((await streamWithRights(deps, principal, scope, streamId, AccessRights.Read)).row);
+export async function getStream(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, via?: string): Promise<Stream> {
+  return toStream(await readable(deps, principal, scope, streamId, via));
 }
 
-export async function getStreamType(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string): Promise<SdsType> {
+/** A stream's type; through a community only the resolved stream shows it (types are not shared). */
+export async function getStreamType(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, via?: string): Promise<SdsType> {
+  if (via !== undefined) throw forbidden('TYPES_NOT_SHARED', 'types of shared streams are read through the stream\'s Resolved route');
   const stream = await getStream(deps, principal, scope, streamId);
   return typeOf(deps, scope, stream.TypeId);
 }
 
-export async function getResolvedStream(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string) {
-  const stream = await getStream(deps, principal, scope, streamId);
+export async function getResolvedStream(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, via?: string) {
+  const stream = await getStream(deps, principal, scope, streamId, via);
   const { TypeId, ...rest } = stream;
   return { ...rest, Type: await typeOf(deps, scope, TypeId), TenantId: scope.tenantId, NamespaceId: scope.namespaceId };
 }
 
 /** Streams the caller may read whose id, name or description contains `query`. */
-export async function listStreams(deps: ServiceDeps, principal: Principal, scope: Scope, query: string | undefined, skip: number, count: number): Promise<Stream[]> {
-  await enterScope(deps, principal, scope);
-  const roleIds = await roleIdsOf(deps, principal);
+export async function listStreams(
+  deps: ServiceDeps,
+  principal: Principal,
+  scope: Scope,
+  query: string | undefined,
+  skip: number,
+  count: number,
+  via?: string,
+): Promise<Stream[]> {
   const text = query && query !== '*' ? query.replace(/\*/g, '') : undefined;
+  let canRead: (row: repo.StreamRow) => boolean;
+  if (via === undefined) {
+    await enterScope(deps, principal, scope);
+    const roleIds = await roleIdsOf(deps, principal);
+    canRead = (row) => (rightsOf(JSON.parse(row.acl) as AccessControlList, roleIds) & AccessRights.Read) !== 0;
+  } else {
+    const community = await enterCommunity(deps, principal, via);
+    canRead = (row) => visibleIn(community, principal.tenantId!, row);
+  }
   const rows = await repo.searchStreams(deps.database.db, scope, text);
-  return rows
-    .filter((row) => (rightsOf(JSON.parse(row.acl) as AccessControlList, roleIds) & AccessRights.Read) !== 0)
-    .slice(skip, skip + count)
-    .map(toStream);
+  return rows.filter(canRead).slice(skip, skip + count).map(toStream);
 }
 
 export async function deleteStream(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string): Promise<void> {
@@ -248,18 +280,24 @@ function windowBounds(codec: KeyCodec, startIndex: string | undefined, endIndex:
 }
 
 /** The events from startIndex to endIndex, both inclusive, in index order. */
-export async function readWindow(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, startIndex?: string, endIndex?: string): Promise<unknown[]> {
-  await enterScope(deps, principal, scope);
-  const { row } = await streamWithRights(deps, principal, scope, streamId, AccessRights.Read);
+export async function readWindow(
+  deps: ServiceDeps,
+  principal: Principal,
+  scope: Scope,
+  streamId: string,
+  startIndex?: string,
+  endIndex?: string,
+  via?: string,
+): Promise<unknown[]> {
+  const row = await readable(deps, principal, scope, streamId, via);
   const [start, end] = windowBounds(keyCodec(await typeOf(deps, scope, row.type_id)), startIndex, endIndex);
   const rows = await repo.readWindow(deps.database.db, scope, streamId, start, end, MAX_WINDOW_EVENTS + 1);
   if (rows.length > MAX_WINDOW_EVENTS) throw invalid('WINDOW_TOO_LARGE', `the window holds more than ${MAX_WINDOW_EVENTS} events; narrow it`);
   return rows.map((r) => JSON.parse(r.event));
 }
 
-export async function readEdge(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, edge: 'first' | 'last'): Promise<unknown> {
-  await enterScope(deps, principal, scope);
-  await streamWithRights(deps, principal, scope, streamId, AccessRights.Read);
+export async function readEdge(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, edge: 'first' | 'last', via?: string): Promise<unknown> {
+  await readable(deps, principal, scope, streamId, via);
   const row = await repo.readEdge(deps.database.db, scope, streamId, edge);
   return row ? JSON.parse(row.event) : null;
 }
@@ -281,9 +319,21 @@ export async function getAcl(deps: ServiceDeps, principal: Principal, scope: Sco
   return (await streamWithRights(deps, principal, scope, streamId, AccessRights.Read)).acl;
 }
 
-async function replaceAcl(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, before: AccessControlList, next: AccessControlList): Promise<void> {
+/**
+ * Replaces a stream's ACL after checking the rights the change needs (see planAclChange), and
+ * records which communities it is now shared into, in the same transaction.
+ */
+async function replaceAcl(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, rights: number, before: AccessControlList, next: AccessControlList): Promise<void> {
+  const ownRoleIds = new Set((await tenantRoles(deps, scope.tenantId)).map((r) => r.id));
+  const plan = await planAclChange(deps, principal, scope.tenantId, ownRoleIds, before, next);
+  // Writing an unchanged ACL still takes the right to manage it.
+  const needed = plan.needed || AccessRights.ManageAccessControl;
+  if ((rights & needed) !== needed) {
+    throw forbidden('FORBIDDEN', `this change needs access rights ${needed} (ManageAccessControl 8 for your roles, Share 16 for community roles); you have ${rights}`);
+  }
   await inTransaction(deps.database, async (trx) => {
     if (!(await repo.updateStreamAcl(trx, scope, streamId, JSON.stringify(next)))) throw notFound('STREAM_NOT_FOUND', `no stream ${streamId}`);
+    await recordShares(trx, { ...scope, streamId }, plan.sharedInto, deps.clock.now());
     await recordChange(trx, principal, deps.clock.now(), { tenantId: scope.tenantId, action: 'sds.stream.acl', resourceType: 'SdsStream', resourceId: `${scope.namespaceId}/${streamId}`, before, after: next });
   });
 }
@@ -291,15 +341,15 @@ async function replaceAcl(deps: ServiceDeps, principal: Principal, scope: Scope,
 export async function putAcl(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, body: unknown): Promise<void> {
   await enterScope(deps, principal, scope);
   const next = normalizeAcl(body);
-  const { acl } = await streamWithRights(deps, principal, scope, streamId, AccessRights.ManageAccessControl);
-  await replaceAcl(deps, principal, scope, streamId, acl, next);
+  const { acl, rights } = await streamWithRights(deps, principal, scope, streamId, AccessRights.Read);
+  await replaceAcl(deps, principal, scope, streamId, rights, acl, next);
 }
 
 /** RFC 6902 JSON Patch on the ACL (clients send it as application/json). */
 export async function patchAcl(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, operations: unknown): Promise<AccessControlList> {
   await enterScope(deps, principal, scope);
   if (!Array.isArray(operations)) throw invalid('INVALID_PATCH', 'the body must be a JSON Patch array of operations');
-  const { acl } = await streamWithRights(deps, principal, scope, streamId, AccessRights.ManageAccessControl);
+  const { acl, rights } = await streamWithRights(deps, principal, scope, streamId, AccessRights.Read);
   let patched: unknown;
   try {
     patched = jsonPatch.applyPatch(structuredClone(acl), operations as jsonPatch.Operation[], true, false).newDocument;
@@ -307,6 +357,6 @@ export async function patchAcl(deps: ServiceDeps, principal: Principal, scope: S
     throw invalid('INVALID_PATCH', `the patch does not apply: ${(error as Error).message.split('\n')[0]}`);
   }
   const next = normalizeAcl(patched);
-  await replaceAcl(deps, principal, scope, streamId, acl, next);
+  await replaceAcl(deps, principal, scope, streamId, rights, acl, next);
   return next;
 }
