@@ -378,6 +378,17 @@ describe('community invitations: daily cap and configured lifetime', () => {
     await invite(t, owner, community.Id, 'c@x.test');
   });
 
+  test('holds the cap when a tenant creates invitations concurrently', async () => {
+    const owner = await seedTenant(t);
+    const [a, b] = [await createCommunity(t, owner), await createCommunity(t, owner)];
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        ocs(t, owner.adminToken, 'POST', `/Communities/${i % 2 ? a.Id : b.Id}/Invitations`, { InvitationRecipient: `r${i}@x.test` }),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 201, 429, 429, 429, 429]);
+  });
+
   test('expires invitations after TENANTRY_COMMUNITY_INVITATION_TTL', async () => {
     const owner = await seedTenant(t);
     const joiner = await seedTenant(t);

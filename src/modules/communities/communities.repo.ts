@@ -328,6 +328,20 @@ export function listAcceptedInvitationsOfTenant(db: Executor, tenantId: string, 
     .execute();
 }
 
+/**
+ * Serializes a tenant's invitation creations: row-locks the memberships it owns (every invitation
+ * is issued from one), so a concurrent creation waits here and then counts the committed rows.
+ * SQLite has a single writer and needs nothing more.
+ */
+export async function lockIssuingTenant(trx: Trx, tenantId: string): Promise<void> {
+  await trx
+    .updateTable('community_tenants')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('tenant_id', '=', tenantId)
+    .where('is_owner', '=', 1)
+    .execute();
+}
+
 /** Invitations a tenant created since `since`, deleted ones included (the daily cap counts them). */
 export async function countInvitationsCreatedSince(db: Executor, issuingTenantId: string, since: number): Promise<number> {
   const row = await db

@@ -112,8 +112,9 @@ export async function createInvitation(deps: ServiceDeps, actor: Principal, comm
   const cap = deps.config.invitationsPerDay;
   const row = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
-    if (cap > 0 && (await repo.countInvitationsCreatedSince(trx, tenant.id, now - DAY_MS)) >= cap) {
-      throw CommunityErrors.invitationsRateLimited(cap);
+    if (cap > 0) {
+      await repo.lockIssuingTenant(trx, tenant.id);
+      if ((await repo.countInvitationsCreatedSince(trx, tenant.id, now - DAY_MS)) >= cap) throw CommunityErrors.invitationsRateLimited(cap);
     }
     const invitation: repo.InvitationRow = {
       id: newGuid(now),
