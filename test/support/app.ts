@@ -49,7 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const database = openDatabase({ databaseUrl: url, dataDir, schema, poolSize: 5 });
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, { schema });
   const schemaUrl = new URL(url);
   schemaUrl.searchParams.set('options', `-c search_path=${schema}`);
   return {

@@ -17,9 +17,14 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
-export async function migrateToLatest(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock).
+ * `schema`: the PostgreSQL schema the store lives in when it is not the default one. Kysely looks
+ * for its migration tables in every schema unless told which, so migrating two fresh schemas at
+ * once (tests do) could see the other's table and fail with "kysely_migration_lock does not exist".
+ */
+export async function migrateToLatest(db: Db, options: { schema?: string } = {}): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider, migrationTableSchema: options.schema }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message}`, { cause: error });
