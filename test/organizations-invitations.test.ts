@@ -379,6 +379,37 @@ describe('OCI Organizations: invitations through the official SDK', () => {
     assert.equal((await viewer.waitFor(res.opcWorkRequestId)).status, 'SUCCEEDED');
   });
 
+  test('a group allowed only to manage recipient invitations accepts and follows its work request, but sends nothing', async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    const { sent } = await invite(parent, child);
+    const accepter = await operator(t, 'POST', `/tenants/${child.tenant.id}/users`, { email: `accepter${Date.now()}@c.test` });
+    await operator(t, 'POST', `/tenants/${child.tenant.id}/groups`, { name: 'linkAccepters', members: [accepter.id] });
+    await operator(t, 'POST', `/tenants/${child.tenant.id}/policies`, {
+      name: 'accepters',
+      statements: ['allow group linkAccepters to manage organizations-recipient-invitations in tenancy'],
+    });
+    const oci = await ociClients(t, url, accepter, child.tenant.ocid);
+    opened.push(oci);
+    const received = (await oci.recipient.listRecipientInvitations({ compartmentId: child.tenant.ocid })).recipientInvitationCollection.items;
+    assert.deepEqual(received.map((r) => r.id), [sent.recipientInvitationId]);
+    const res = await oci.recipient.acceptRecipientInvitation({ recipientInvitationId: sent.recipientInvitationId! });
+    assert.equal((await oci.waitFor(res.opcWorkRequestId)).status, 'SUCCEEDED');
+    const third = await party('PAYG');
+    const refused = await ociError(
+      oci.sender.createSenderInvitation({ createSenderInvitationDetails: { compartmentId: child.tenant.ocid, recipientTenancyId: third.tenant.ocid } }),
+    );
+    assert.equal(refused.statusCode, 404);
+    assert.equal((await ociError(oci.organization.listOrganizations({ compartmentId: child.tenant.ocid }))).statusCode, 404);
+  });
+
+  test('an unsigned request is 401 NotAuthenticated before its body is looked at', async () => {
+    const res = await fetch(`${url}/20230401/senderInvitations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"bad":true}' });
+    assert.equal(res.status, 401);
+    assert.equal((await res.json()).code, 'NotAuthenticated');
+    assert.ok(res.headers.get('opc-request-id'));
+  });
+
   test('opc-retry-token replays the first answer for the same request and refuses a different one', async () => {
     const parent = await party();
     const child = await party('PAYG');

@@ -18,7 +18,7 @@ import { workRequestRoutes } from './work-requests.routes.js';
  */
 export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
   const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock);
-  app.addHook('preHandler', authenticate);
+  app.addHook('preValidation', authenticate);
   app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) =>
     sendError(request, reply, notFound('NOT_FOUND', `no operation ${request.method} ${request.url}`)),
   );

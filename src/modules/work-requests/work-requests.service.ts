@@ -160,19 +160,40 @@ export async function runWorkRequest(
 class AlreadyFinished extends Error {}
 
 // Reads: a work request belongs to the tenancy that asked for it; any other reads as not found.
+// Reading one needs the permission on the resource type it works on (reference §8), so a group
+// allowed to accept invitations can follow its acceptance without wider rights.
 
-async function ownWorkRequest(deps: ServiceDeps, actor: Principal, id: string): Promise<repo.WorkRequestRow> {
-  const tenant = await actingTenant(deps, actor, 'read');
-  const row = await repo.findWorkRequest(deps.database.db, id);
-  if (!row || row.tenant_id !== tenant.id) throw notFound('WORK_REQUEST_NOT_FOUND', `no work request ${id} visible to this tenancy`);
-  return row;
+const RESOURCE_TYPES: Record<string, string> = {
+  CREATE_SENDER_INVITATION: 'organizations-sender-invitation',
+  CANCEL_SENDER_INVITATION: 'organizations-sender-invitation',
+  ACCEPT_RECIPIENT_INVITATION: 'organizations-recipient-invitation',
+  TERMINATE_LINK: 'organizations-link',
+  ASSIGN_DEFAULT_SUBSCRIPTION: 'organizations-entity',
+};
+const resourceTypeOf = (operationType: string) => RESOURCE_TYPES[operationType] ?? 'organizations-tenancy';
+
+async function callerTenant(deps: ServiceDeps, actor: Principal) {
+  if (!actor.tenantId) throw notFound('WORK_REQUEST_NOT_FOUND', 'no tenancy');
+  return getTenantOrThrow(deps, actor.tenantId);
 }
 
-async function actingTenant(deps: ServiceDeps, actor: Principal, verb: 'inspect' | 'read') {
-  if (!actor.tenantId) throw notFound('WORK_REQUEST_NOT_FOUND', 'no tenancy');
-  const tenant = await getTenantOrThrow(deps, actor.tenantId);
-  await authorize(deps, actor, { verb, resourceType: 'organizations-work-request', variables: { 'target.tenant.id': tenant.ocid } });
-  return tenant;
+async function mayRead(deps: ServiceDeps, actor: Principal, tenantOcid: string, verb: 'inspect' | 'read', operationType: string): Promise<boolean> {
+  try {
+    await authorize(deps, actor, { verb, resourceType: resourceTypeOf(operationType), variables: { 'target.tenant.id': tenantOcid } });
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.kind === 'forbidden') return false;
+    throw error;
+  }
+}
+
+async function ownWorkRequest(deps: ServiceDeps, actor: Principal, id: string): Promise<repo.WorkRequestRow> {
+  const tenant = await callerTenant(deps, actor);
+  const row = await repo.findWorkRequest(deps.database.db, id);
+  if (!row || row.tenant_id !== tenant.id || !(await mayRead(deps, actor, tenant.ocid, 'read', row.operation_type))) {
+    throw notFound('WORK_REQUEST_NOT_FOUND', `no work request ${id} visible to this tenancy`);
+  }
+  return row;
 }
 
 export async function getWorkRequest(deps: ServiceDeps, actor: Principal, id: string): Promise<WorkRequest> {
@@ -184,11 +205,14 @@ export async function listWorkRequests(
   actor: Principal,
   q: { compartmentId?: string; offset: number; limit: number; sortOrder?: 'ASC' | 'DESC' },
 ): Promise<{ items: WorkRequest[]; next?: number }> {
-  const tenant = await actingTenant(deps, actor, 'inspect');
+  const tenant = await callerTenant(deps, actor);
   if (!q.compartmentId) throw invalid('MISSING_PARAMETER', 'compartmentId is required');
   if (q.compartmentId !== tenant.ocid) throw notFound('WORK_REQUEST_NOT_FOUND', `no compartment ${q.compartmentId} visible to this tenancy`);
   const rows = await repo.listWorkRequests(deps.database.db, tenant.id, q.offset, q.limit, q.sortOrder ?? 'DESC');
-  return { items: rows.slice(0, q.limit).map(toWorkRequest), next: rows.length > q.limit ? q.offset + q.limit : undefined };
+  const allowed = new Map<string, boolean>();
+  for (const type of new Set(rows.map((r) => r.operation_type))) allowed.set(type, await mayRead(deps, actor, tenant.ocid, 'inspect', type));
+  const page = rows.slice(0, q.limit);
+  return { items: page.filter((r) => allowed.get(r.operation_type)).map(toWorkRequest), next: rows.length > q.limit ? q.offset + q.limit : undefined };
 }
 
 function sliceEntries<T extends { timestamp: string }>(entries: T[], q: { offset: number; limit: number; sortOrder?: 'ASC' | 'DESC' }) {
