@@ -5,6 +5,7 @@ import type { Logger } from './platform/log.js';
 import { SEND_MAIL, sendMailHandler } from './platform/mail/mail.jobs.js';
 import type { Mailer } from './platform/mail/mailer.js';
 import { createWorker, type JobHandler, type Worker } from './platform/outbox/worker.js';
+import { communityJobHandlers } from './modules/communities/communities.jobs.js';
 import { organizationJobHandlers } from './modules/organizations/organizations.jobs.js';
 
 /** Every outbox job type and its handler: the one place to look for what the worker does. */
@@ -12,6 +13,7 @@ export function buildWorker(deps: { config: Config; database: Database; clock: C
   const handlers = new Map<string, JobHandler>([[SEND_MAIL, sendMailHandler(deps.database, deps.mailer, deps.clock)]]);
   const serviceDeps = { config: deps.config, database: deps.database, clock: deps.clock, log: deps.log, wakeWorker: () => {} };
   for (const [type, handler] of organizationJobHandlers(serviceDeps)) handlers.set(type, handler);
+  for (const [type, handler] of communityJobHandlers(serviceDeps)) handlers.set(type, handler);
   return createWorker({
     database: deps.database,
     clock: deps.clock,

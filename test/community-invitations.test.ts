@@ -151,6 +151,30 @@ describe('community invitations: invite → accept → confirm', () => {
     assert.equal((await act(t, joiner.adminToken, invitation.Id, 'Accept')).status, 200);
   });
 
+  test('stores InvitationExpired through the outbox at the stored expiry; a renewed invitation stays pending', async () => {
+    const { owner, community } = await setup();
+    const stored = async (id: string) =>
+      (await t.database.db.selectFrom('community_invitations').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
+    const lapsing = await invite(t, owner, community.Id, 'lapse@x.test');
+    const renewed = await invite(t, owner, community.Id, 'renew@x.test');
+    await t.worker.drain();
+    t.clock.advance(7 * DAY);
+    await act(t, owner.adminToken, renewed.Id, 'Resend');
+    await t.worker.drain();
+    assert.equal(await stored(lapsing.Id), 'InvitationCreated', 'nothing is due before the expiry');
+    t.clock.advance(7 * DAY);
+    await t.worker.drain();
+    assert.equal(await stored(lapsing.Id), 'InvitationExpired');
+    assert.equal(await stored(renewed.Id), 'InvitationCreated', 'the first expiry job of a renewed invitation changes nothing');
+    const audit = await operator(t, 'GET', `/audit?resourceId=${lapsing.Id}`);
+    assert.deepEqual([audit.items[0].action, audit.items[0].actor.type], ['community.invitation.expire', 'system']);
+    const resent = await act(t, owner.adminToken, lapsing.Id, 'Resend');
+    assert.equal(resent.body.State, 'InvitationCreated');
+    t.clock.advance(7 * DAY);
+    await t.worker.drain();
+    assert.equal(await stored(renewed.Id), 'InvitationExpired');
+  });
+
   test('Resend of a pending invitation renews Issued and Expires', async () => {
     const { owner, community } = await setup();
     const invitation = await invite(t, owner, community.Id);

@@ -360,7 +360,7 @@ export async function countInvitationsCreatedSince(db: Executor, issuingTenantId
 export function transitionInvitation(
   trx: Trx,
   id: string,
-  guard: { states: readonly string[]; notExpiredAt?: number },
+  guard: { states: readonly string[]; notExpiredAt?: number; expiredAt?: number },
   changes: Partial<Omit<InvitationRow, 'id' | 'community_id' | 'issuing_tenant_id' | 'created_at'>>,
 ): Promise<InvitationRow | undefined> {
   let query = trx
@@ -370,6 +370,7 @@ export function transitionInvitation(
     .where('deleted_at', 'is', null)
     .where('state', 'in', guard.states);
   if (guard.notExpiredAt !== undefined) query = query.where('expires_at', '>', guard.notExpiredAt);
+  if (guard.expiredAt !== undefined) query = query.where('expires_at', '<=', guard.expiredAt);
   return query.returningAll().executeTakeFirst();
 }
 

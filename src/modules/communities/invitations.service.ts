@@ -4,8 +4,9 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { forbidden } from '../../platform/errors.js';
 import { newGuid } from '../../platform/ids.js';
 import { enqueueMail } from '../../platform/mail/mail.jobs.js';
+import { enqueue } from '../../platform/outbox/outbox.js';
 import { renderMail, type MailTemplate } from '../../platform/mail/templates.js';
-import type { Principal } from '../../platform/principal.js';
+import { SYSTEM, type Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import { getTenantOrThrow } from '../tenants/tenants.service.js';
 import * as repo from './communities.repo.js';
@@ -54,6 +55,35 @@ export interface InvitationDetails {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Outbox job that materializes an invitation's expiry at its stored expiry time (see communities.jobs.ts). */
+export const EXPIRE_COMMUNITY_INVITATION = 'community.invitation.expire';
+
+function scheduleExpiry(trx: Trx, now: number, row: repo.InvitationRow) {
+  return enqueue(trx, now, { type: EXPIRE_COMMUNITY_INVITATION, payload: { invitationId: row.id }, runAt: row.expires_at });
+}
+
+/**
+ * Stores InvitationExpired once a pending invitation's expiry has passed. Reads already show it
+ * (effectiveState); this makes the stored state agree. Idempotent: a renewed (Resend) or acted-on
+ * invitation does not match the compare-and-set, so a stale job changes nothing.
+ */
+export async function expireInvitation(deps: ServiceDeps, invitationId: string): Promise<boolean> {
+  return inTransaction(deps.database, async (trx) => {
+    const now = deps.clock.now();
+    const won = await repo.transitionInvitation(trx, invitationId, { states: ['InvitationCreated'], expiredAt: now }, { state: 'InvitationExpired', updated_at: now });
+    if (!won) return false;
+    await recordChange(trx, SYSTEM, now, {
+      tenantId: won.issuing_tenant_id,
+      action: 'community.invitation.expire',
+      resourceType: 'CommunityInvitation',
+      resourceId: won.id,
+      before: { state: 'InvitationCreated' },
+      after: { state: won.state, expires: new Date(won.expires_at).toISOString() },
+    });
+    return true;
+  });
+}
 
 /** Expiry is stored; a pending invitation past it reads as InvitationExpired everywhere (§3). */
 export function effectiveState(row: repo.InvitationRow, now: number): InvitationState {
@@ -136,6 +166,7 @@ export async function createInvitation(deps: ServiceDeps, actor: Principal, comm
       deleted_at: null,
     };
     await repo.insertInvitation(trx, invitation);
+    await scheduleExpiry(trx, now, invitation);
     await recordChange(trx, actor, now, {
       tenantId: tenant.id,
       action: 'community.invitation.create',
@@ -392,6 +423,7 @@ export async function processInvitation(
         );
         if (!won) throw await lost();
         await audit(trx, now, won);
+        await scheduleExpiry(trx, now, won);
         await queueMail(trx, deps, now, won.recipient, COMMUNITY_INVITATION_RESENT, {
           tenantName: issuing.name,
           communityName: community.name,
