@@ -453,4 +453,41 @@ describe('OCI Organizations: invitations through the official SDK', () => {
     const tenancies = (await parent.oci.organization.listOrganizationTenancies({ organizationId: orgs[0].id })).organizationTenancyCollection.items;
     assert.equal(tenancies.filter((x) => x.role === 'CHILD').length, 1);
   });
+
+  test('two racing invitations from one sender to one recipient: exactly one is created', async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    const details = { compartmentId: parent.tenant.ocid, recipientTenancyId: child.tenant.ocid };
+    const results = await Promise.allSettled([
+      parent.oci.sender.createSenderInvitation({ createSenderInvitationDetails: details }),
+      parent.oci.sender.createSenderInvitation({ createSenderInvitationDetails: details }),
+    ]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(lost.reason.statusCode, 409);
+    assert.equal(lost.reason.serviceCode, 'Conflict');
+    assert.equal((await parent.oci.sender.listSenderInvitations({ compartmentId: parent.tenant.ocid })).senderInvitationCollection.items.length, 1);
+  });
+
+  test('a recipient accepting two organizations at once joins exactly one; the other is refused or fails in its work request', async () => {
+    const [p1, p2] = [await party(), await party()];
+    const child = await party('PAYG');
+    const a = await invite(p1, child);
+    const b = await invite(p2, child);
+    const settled = await Promise.allSettled([
+      child.oci.recipient.acceptRecipientInvitation({ recipientInvitationId: a.sent.recipientInvitationId! }),
+      child.oci.recipient.acceptRecipientInvitation({ recipientInvitationId: b.sent.recipientInvitationId! }),
+    ]);
+    const outcomes = [];
+    for (const res of settled) {
+      if (res.status === 'rejected') outcomes.push(`refused ${res.reason.statusCode}`);
+      else outcomes.push((await child.oci.waitFor(res.value.opcWorkRequestId)).status);
+    }
+    assert.deepEqual(outcomes.filter((o) => o !== 'SUCCEEDED').map((o) => (o === 'FAILED' || o === 'refused 409' ? 'lost' : o)), ['lost'], outcomes.join());
+    assert.equal(outcomes.filter((o) => o === 'SUCCEEDED').length, 1, outcomes.join());
+    const orgs = (await child.oci.organization.listOrganizations({ compartmentId: child.tenant.ocid })).organizationCollection.items;
+    assert.equal(orgs.length, 1);
+    const links = (await child.oci.link.listLinks({ childTenancyId: child.tenant.ocid, lifecycleState: 'ACTIVE' as never })).linkCollection.items;
+    assert.equal(links.length, 1);
+  });
 });

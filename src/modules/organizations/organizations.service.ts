@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import { createTenant, findTenantsByOcids, getTenantOrThrow, listTenants, type Tenant } from '../tenants/tenants.service.js';
-import { createWorkRequest, type WorkRequestResource, type WorkRequestStep } from '../work-requests/work-requests.service.js';
+import { createWorkRequest, rememberInWorkRequest, type WorkRequestResource, type WorkRequestStep } from '../work-requests/work-requests.service.js';
 import { addChild, canCreateChildren, type GovernanceStatus } from './membership.js';
 import { actingTenancy, checkIfMatch, etagOf, iso, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
 import { incorrectState, invalidParameter, orgNotFound, ruleConflict } from './organizations.errors.js';
@@ -376,14 +376,18 @@ export function terminateTenancyStep(deps: ServiceDeps): WorkRequestStep {
 
 export function createChildTenancyStep(deps: ServiceDeps): WorkRequestStep {
   return {
-    // The new tenancy is created (its own transaction) before the step's transaction links it; a
-    // redelivered job that finds the tenancy by name links the one already made.
-    async load(p: Payload & { input: CreateChildTenancyInput }) {
+    // The new tenancy is created in its own transaction before the step's transaction links it; its
+    // id is remembered in the work request, so a redelivered job links the one already made.
+    async load(p: Payload & { input: CreateChildTenancyInput; childTenantId?: string }, workRequestId: string) {
       const parent = await getTenantOrThrow(deps, p.actor.tenantId!);
-      const existing = (await listTenants(deps)).find((t) => t.name === p.input.tenancyName);
-      const child =
-        existing ??
-        (await createTenant(deps, p.actor, { name: p.input.tenancyName, adminEmail: p.input.adminEmail, homeRegion: p.input.homeRegion, subscriptionType: 'PAYG' }));
+      if (p.childTenantId) return { ...p, parent, child: await getTenantOrThrow(deps, p.childTenantId) };
+      const child = await createTenant(deps, p.actor, {
+        name: p.input.tenancyName,
+        adminEmail: p.input.adminEmail,
+        homeRegion: p.input.homeRegion,
+        subscriptionType: 'PAYG',
+      });
+      await rememberInWorkRequest(deps, workRequestId, { ...p, childTenantId: child.id });
       return { ...p, parent, child };
     },
     async perform(trx, now, { actor, parent, child, input }) {

@@ -98,7 +98,7 @@ export interface WorkRequestStep<C = any> {
    * Reads what the step needs before its transaction opens (services that read through the
    * database handle must not run inside it: on SQLite they would wait for the open transaction).
    */
-  load(payload: any): Promise<C>;
+  load(payload: any, workRequestId: string): Promise<C>;
   /** Does the work in the transaction that also finishes the work request. */
   perform(trx: Trx, now: number, context: C): Promise<StepOutcome>;
   /** Marks the domain objects failed when perform refused with an AppError (same transaction as FAILED). */
@@ -125,7 +125,7 @@ export async function runWorkRequest(
   const logs = JSON.parse(row.logs) as WorkRequestLogEntry[];
   let context: unknown;
   try {
-    context = await step.load(JSON.parse(row.payload));
+    context = await step.load(JSON.parse(row.payload), workRequestId);
     await inTransaction(deps.database, async (trx) => {
       const now = deps.clock.now();
       const outcome = await step.perform(trx, now, context);
@@ -158,6 +158,14 @@ export async function runWorkRequest(
 }
 
 class AlreadyFinished extends Error {}
+
+/**
+ * Remembers what a step made outside its transaction (a created tenancy), so a redelivered job
+ * reuses it instead of making another.
+ */
+export async function rememberInWorkRequest(deps: ServiceDeps, workRequestId: string, payload: unknown): Promise<void> {
+  await repo.setWorkRequestPayload(deps.database.db, workRequestId, JSON.stringify(payload));
+}
 
 // Reads: a work request belongs to the tenancy that asked for it; any other reads as not found.
 // Reading one needs the permission on the resource type it works on (reference §8), so a group
