@@ -1,4 +1,5 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { capabilitiesOf } from './dialect/index.js';
 import type { Db } from './index.js';
 import * as core from '../../migrations/2026-11-22T00-core.js';
 import * as communities from '../../migrations/2026-11-22T01-communities.js';
