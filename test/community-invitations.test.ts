@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { processInvitation } from '../src/modules/communities/invitations.service.js';
+import type { AppError } from '../src/platform/errors.js';
 import { createTestApp, operator, type SeededTenant, type TestApp } from './support/app.js';
 import { act, capturingMailer, createCommunity, invite, join, ocs, seedClient, seedTenant, seedUser } from './support/communities.js';
 
@@ -330,6 +332,22 @@ describe('community invitations: invite → accept → confirm', () => {
     assert.equal(read.body.InvitedTenantId, winners[0].body.InvitedTenantId);
     const audit = await operator(t, 'GET', `/audit?resourceId=${invitation.Id}`);
     assert.equal(audit.items.filter((e: { action: string }) => e.action === 'community.invitation.accept').length, 1);
+  });
+
+  test('racing accepts that all pass the first checks: the losers get 400 from the compare-and-set', { timeout: 20_000 }, async () => {
+    const { owner, community } = await setup();
+    const invitation = await invite(t, owner, community.Id);
+    const racers = await Promise.all([1, 2, 3].map(() => seedTenant(t)));
+    // Called side by side in one process, every call reads the invitation as pending before the
+    // first one writes, so the losers fail on the guarded UPDATE inside their transaction.
+    const results = await Promise.allSettled(
+      racers.map((r) => processInvitation(t.deps, { type: 'user', id: r.admin.id, tenantId: r.id }, invitation.Id, { action: 'Accept' })),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      assert.equal((r.reason as AppError).code, 'INVALID_INVITATION_TRANSITION');
+      assert.match((r.reason as AppError).message, /InvitationAccepted/);
+    }
   });
 
   test('two confirms racing: the tenant joins once', async () => {

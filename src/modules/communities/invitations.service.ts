@@ -306,8 +306,10 @@ export async function processInvitation(
   if (!allowedFrom[action].includes(state)) throw CommunityErrors.invalidTransition(action, state);
 
   const issuing = await getTenantOrThrow(deps, row.issuing_tenant_id);
-  const lost = async () => {
-    const current = await repo.findInvitationById(db, invitationId);
+  // Reads through the transaction that lost: on SQLite the database's one connection is held by
+  // it, so reading through `db` here would wait for ourselves forever.
+  const lost = async (trx: Trx) => {
+    const current = await repo.findInvitationById(trx, invitationId);
     if (!current) return CommunityErrors.invitationNotFound(invitationId);
     return CommunityErrors.invalidTransition(action, effectiveState(current, deps.clock.now()));
   };
@@ -343,7 +345,7 @@ export async function processInvitation(
             updated_at: now,
           },
         );
-        if (!won) throw await lost();
+        if (!won) throw await lost(trx);
         await audit(trx, now, won);
         await queueMail(trx, deps, now, won.inviter_email, COMMUNITY_INVITATION_ACCEPTED, {
           acceptedTenantName: tenant.name,
@@ -363,7 +365,7 @@ export async function processInvitation(
         const won =
           (await repo.transitionInvitation(trx, invitationId, { states: ['InvitationCreated'], notExpiredAt: now }, { state: 'InvitationDeclined', updated_at: now })) ??
           (await repo.transitionInvitation(trx, invitationId, { states: ['InvitationAccepted'] }, { state: 'InvitationDeclined', updated_at: now }));
-        if (!won) throw await lost();
+        if (!won) throw await lost(trx);
         await audit(trx, now, won);
         return won;
       });
@@ -377,7 +379,7 @@ export async function processInvitation(
         async (trx) => {
           const now = deps.clock.now();
           const won = await repo.transitionInvitation(trx, invitationId, { states: ['InvitationAccepted'] }, { state: 'InvitationCompleted', updated_at: now });
-          if (!won) throw await lost();
+          if (!won) throw await lost(trx);
           await repo.insertCommunityTenant(trx, {
             community_id: community.id,
             tenant_id: joining,
@@ -421,7 +423,7 @@ export async function processInvitation(
           { states: ['InvitationCreated', 'InvitationExpired'] },
           { state: 'InvitationCreated', issued_at: now, expires_at: now + deps.config.communityInvitationTtlMs, updated_at: now },
         );
-        if (!won) throw await lost();
+        if (!won) throw await lost(trx);
         await audit(trx, now, won);
         await scheduleExpiry(trx, now, won);
         await queueMail(trx, deps, now, won.recipient, COMMUNITY_INVITATION_RESENT, {
