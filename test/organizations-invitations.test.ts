@@ -269,6 +269,16 @@ describe('OCI Organizations: invitations through the official SDK', () => {
       );
       assert.equal(cannotReceive.statusCode, 409, type);
     }
+    const missing = await ociError(
+      annual.oci.sender.createSenderInvitation({ createSenderInvitationDetails: { compartmentId: annual.tenant.ocid } as never }),
+    );
+    assert.equal(missing.statusCode, 400);
+    assert.equal(missing.serviceCode, 'MissingParameter');
+    const malformed = await ociError(
+      annual.oci.sender.createSenderInvitation({ createSenderInvitationDetails: { compartmentId: annual.tenant.ocid, recipientTenancyId: payg.tenant.ocid, subjects: ['EVERYTHING' as never] } }),
+    );
+    assert.equal(malformed.statusCode, 400);
+    assert.equal(malformed.serviceCode, 'InvalidParameter');
     const self = await ociError(
       annual.oci.sender.createSenderInvitation({ createSenderInvitationDetails: { compartmentId: annual.tenant.ocid, recipientTenancyId: annual.tenant.ocid } }),
     );

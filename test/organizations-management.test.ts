@@ -98,6 +98,27 @@ describe('OCI Organizations: organizations, governance, links, child tenancies a
     assert.equal((await ociError(stranger.oci.governance.removeGovernance({ organizationId: org.id, organizationTenancyId: child.tenant.ocid }))).statusCode, 404);
   });
 
+  test('the parent asks a child to opt in with a governance-only invitation; accepting it opts the child in', async () => {
+    const { parent, child, org } = await family(['LINK']);
+    const created = await parent.oci.sender.createSenderInvitation({
+      createSenderInvitationDetails: { compartmentId: parent.tenant.ocid, recipientTenancyId: child.tenant.ocid, subjects: ['GOVERNANCE' as never], displayName: 'Join governance' },
+    });
+    assert.equal((await parent.oci.waitFor(created.opcWorkRequestId)).status, 'SUCCEEDED');
+    const row = await t.database.db.selectFrom('org_sender_invitations').select(['created_at', 'expires_at']).where('id', '=', created.senderInvitation.id).executeTakeFirstOrThrow();
+    assert.equal(row.expires_at - row.created_at, 14 * 24 * 60 * 60 * 1000, 'a governance request lives 14 days');
+    const [request] = (await child.oci.recipient.listRecipientInvitations({ compartmentId: child.tenant.ocid, status: 'PENDING' as never })).recipientInvitationCollection.items;
+    assert.deepEqual(request.subjects, ['GOVERNANCE']);
+    const res = await child.oci.recipient.acceptRecipientInvitation({ recipientInvitationId: request.id });
+    assert.equal((await child.oci.waitFor(res.opcWorkRequestId)).status, 'SUCCEEDED');
+    const tenancy = (await parent.oci.organization.getOrganizationTenancy({ organizationId: org.id, tenancyId: child.tenant.ocid })).organizationTenancy;
+    assert.equal(tenancy.governanceStatus, 'OPTED_IN');
+    assert.equal((await parent.oci.link.listLinks({ childTenancyId: child.tenant.ocid })).linkCollection.items.length, 1);
+    const again = await ociError(
+      parent.oci.sender.createSenderInvitation({ createSenderInvitationDetails: { compartmentId: parent.tenant.ocid, recipientTenancyId: child.tenant.ocid, subjects: ['GOVERNANCE' as never] } }),
+    );
+    assert.equal(again.statusCode, 409);
+  });
+
   test('removing an invited child follows §7.9: out of governance, back on its own subscription, then the link goes', async () => {
     const { parent, child, org } = await family();
     const [link] = (await parent.oci.link.listLinks({ parentTenancyId: parent.tenant.ocid })).linkCollection.items;

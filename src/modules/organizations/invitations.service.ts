@@ -1,23 +1,24 @@
-import type { Trx } from '../../platform/db/index.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { newOcid } from '../../platform/ids.js';
-import { enqueueMail } from '../../platform/mail/mail.jobs.js';
-import { renderMail } from '../../platform/mail/templates.js';
 import { enqueue } from '../../platform/outbox/outbox.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
-import { findTenantByOcid, getTenantOrThrow, type Tenant } from '../tenants/tenants.service.js';
-import { createWorkRequest, type WorkRequestStep } from '../work-requests/work-requests.service.js';
+import { findTenantByOcid, type Tenant } from '../tenants/tenants.service.js';
+import { createWorkRequest } from '../work-requests/work-requests.service.js';
 import * as repo from './invitations.repo.js';
-import { addChild, assertMaySend, canBeInvited, canInvite } from './membership.js';
+import { assertMaySend, canBeInvited, canInvite } from './membership.js';
 import { actingTenancy, checkIfMatch, etagOf, iso, json, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
 import { incorrectState, invalidParameter, limitExceeded, orgNotFound, ruleConflict, tooManyInvitations } from './organizations.errors.js';
-import { ORGANIZATION_INVITATION } from './organizations.mail.js';
 import { countActiveChildren, findMembership, findOrganizationOfParent } from './organizations.repo.js';
 
+/** The sweep job that writes down an invitation's expiry when its time comes. */
 export const EXPIRE_INVITATION = 'organizations.invitation.expire';
 const DAY_MS = 24 * 60 * 60 * 1000;
+const GOVERNANCE_REQUEST_TTL_MS = 14 * DAY_MS;
+
+/** An invitation about governance only: to an existing child, it asks the child to opt in. */
+export const isGovernanceOnly = (subjects: string[]) => subjects.includes('GOVERNANCE') && !subjects.includes('LINK');
 
 type Tags = Record<string, string>;
 type DefinedTags = Record<string, Record<string, unknown>>;
@@ -165,14 +166,19 @@ export async function createSenderInvitation(
     async (trx) => {
       const now = deps.clock.now();
       await assertMaySend(trx, sender);
-      if (await findMembership(trx, recipient.id)) throw ruleConflict(`tenancy ${recipient.ocid} already belongs to an organization`);
+      const org = await findOrganizationOfParent(trx, sender.id);
+      const membership = await findMembership(trx, recipient.id);
+      // A parent may ask its own child to opt in to governance (§7.8): an invitation whose only
+      // subject is GOVERNANCE, accepted by the child; it lives 14 days at most.
+      const governanceRequest = membership !== undefined && isGovernanceOnly(subjects) && membership.organization_id === org?.id && membership.role === 'CHILD';
+      if (membership && !governanceRequest) throw ruleConflict(`tenancy ${recipient.ocid} already belongs to an organization`);
+      if (membership?.governance_status === 'OPTED_IN') throw ruleConflict(`tenancy ${recipient.ocid} is already opted in to governance`);
       if (config.invitationsPerDay > 0 && (await repo.countInvitationsSince(trx, sender.id, now - DAY_MS)) >= config.invitationsPerDay) {
         throw tooManyInvitations(config.invitationsPerDay);
       }
       await repo.expireDueForPair(trx, sender.id, recipient.id, now);
-      const org = await findOrganizationOfParent(trx, sender.id);
       const children = org ? await countActiveChildren(trx, org.id) : 0;
-      if (children + (await repo.countPendingInvitations(trx, sender.id, now)) >= config.organizationChildLimit) {
+      if (!governanceRequest && children + (await repo.countPendingInvitations(trx, sender.id, now)) >= config.organizationChildLimit) {
         throw limitExceeded(`this organization has reached its limit of ${config.organizationChildLimit} child tenancies (joined and invited)`);
       }
       const row: repo.SenderInvitationRow = {
@@ -190,7 +196,7 @@ export async function createSenderInvitation(
         defined_tags: JSON.stringify(input.definedTags ?? {}),
         lifecycle_state: 'CREATING',
         status: 'PENDING',
-        expires_at: now + config.organizationInvitationTtlMs,
+        expires_at: now + (governanceRequest ? Math.min(config.organizationInvitationTtlMs, GOVERNANCE_REQUEST_TTL_MS) : config.organizationInvitationTtlMs),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -218,13 +224,13 @@ export async function createSenderInvitation(
   return result;
 }
 
-const senderResource = (id: string, actionType: 'IN_PROGRESS' | 'CREATED' | 'UPDATED') => ({
+export const senderResource = (id: string, actionType: 'IN_PROGRESS' | 'CREATED' | 'UPDATED') => ({
   entityType: 'SenderInvitation',
   actionType,
   identifier: id,
   entityUri: `/20230401/senderInvitations/${id}`,
 });
-const recipientResource = (id: string, actionType: 'IN_PROGRESS' | 'CREATED' | 'UPDATED') => ({
+export const recipientResource = (id: string, actionType: 'IN_PROGRESS' | 'CREATED' | 'UPDATED') => ({
   entityType: 'RecipientInvitation',
   actionType,
   identifier: id,
@@ -404,7 +410,10 @@ export async function acceptRecipientInvitation(deps: ServiceDeps, actor: Princi
   if (!sent) throw orgNotFound('recipient invitation', id);
   const result = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
-    if (await findMembership(trx, recipient.id)) throw ruleConflict('this tenancy already belongs to an organization');
+    const membership = await findMembership(trx, recipient.id);
+    if (membership && !(isGovernanceOnly(json(row.subjects)) && membership.organization_id === (await findOrganizationOfParent(trx, sent.tenant_id))?.id)) {
+      throw ruleConflict('this tenancy already belongs to an organization');
+    }
     const senderMembership = await findMembership(trx, sent.tenant_id);
     if (senderMembership?.role === 'CHILD') throw ruleConflict('the sender has become a child tenancy and cannot take children');
     const claimed = await repo.updateSenderInvitation(trx, sent.id, sent.version, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
@@ -439,164 +448,4 @@ export async function ignoreRecipientInvitation(deps: ServiceDeps, actor: Princi
     return next;
   });
   return toRecipientInvitation(updated, deps.clock.now());
-}
-
-// Work request steps
-
-interface SendContext {
-  actor: Principal;
-  invitation: repo.SenderInvitationRow;
-  sender: Tenant;
-  recipient: Tenant;
-}
-
-export function sendInvitationStep(deps: ServiceDeps): WorkRequestStep<SendContext> {
-  return {
-    async load(payload: { actor: Principal; senderInvitationId: string }) {
-      const invitation = await repo.findSenderInvitation(deps.database.db, payload.senderInvitationId);
-      if (!invitation) throw new Error(`sender invitation ${payload.senderInvitationId} is gone`);
-      const [sender, recipient] = await Promise.all([getTenantOrThrow(deps, invitation.tenant_id), getTenantOrThrow(deps, invitation.recipient_tenant_id)]);
-      return { actor: payload.actor, invitation, sender, recipient };
-    },
-    async perform(trx, now, { actor, invitation, sender, recipient }) {
-      const ri: repo.RecipientInvitationRow = {
-        id: newOcid('recipientinvitation', deps.config.realm),
-        tenant_id: recipient.id,
-        compartment_id: recipient.ocid,
-        sender_invitation_id: invitation.id,
-        sender_tenant_id: sender.id,
-        sender_tenancy_id: sender.ocid,
-        recipient_email: invitation.recipient_email,
-        display_name: invitation.display_name,
-        subjects: invitation.subjects,
-        features: invitation.features,
-        freeform_tags: '{}',
-        defined_tags: '{}',
-        lifecycle_state: 'ACTIVE',
-        status: 'PENDING',
-        expires_at: invitation.expires_at,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      await repo.insertRecipientInvitation(trx, ri);
-      const active = await repo.updateSenderInvitation(
-        trx,
-        invitation.id,
-        invitation.version,
-        { lifecycle_state: 'ACTIVE', recipient_invitation_id: ri.id, updated_at: now },
-        { lifecycleState: 'CREATING' },
-      );
-      if (!active) throw new Error(`sender invitation ${invitation.id} changed while it was being sent`);
-      if (invitation.recipient_email) {
-        await enqueueMail(
-          trx,
-          now,
-          invitation.recipient_email,
-          renderMail(ORGANIZATION_INVITATION, {
-            senderName: sender.name,
-            senderTenancyId: sender.ocid,
-            recipientName: recipient.name,
-            displayName: invitation.display_name,
-            recipientInvitationId: ri.id,
-            senderInvitationId: invitation.id,
-            expiresAt: iso(invitation.expires_at),
-            consoleUrl: `${deps.config.publicUrl}/console/organizations/recipient-invitations/${encodeURIComponent(ri.id)}`,
-          }),
-        );
-      }
-      await recordChange(trx, actor, now, {
-        tenantId: recipient.id,
-        action: 'recipient-invitation.create',
-        resourceType: 'RecipientInvitation',
-        resourceId: ri.id,
-        after: toRecipientInvitation(ri, now),
-      });
-      return {
-        resources: [senderResource(invitation.id, 'CREATED'), recipientResource(ri.id, 'CREATED')],
-        log: `recipient invitation ${ri.id} created${invitation.recipient_email ? ' and the email queued' : ''}`,
-      };
-    },
-    async onFailure(trx, now, { invitation }) {
-      await repo.updateSenderInvitation(trx, invitation.id, invitation.version, { lifecycle_state: 'FAILED', status: 'FAILED', updated_at: now });
-    },
-  };
-}
-
-interface CancelContext {
-  actor: Principal;
-  invitation: repo.SenderInvitationRow;
-  mirror?: repo.RecipientInvitationRow;
-}
-
-export function cancelInvitationStep(deps: ServiceDeps): WorkRequestStep<CancelContext> {
-  return {
-    async load(payload: { actor: Principal; senderInvitationId: string }) {
-      const invitation = await repo.findSenderInvitation(deps.database.db, payload.senderInvitationId);
-      if (!invitation) throw new Error(`sender invitation ${payload.senderInvitationId} is gone`);
-      const mirror = await repo.findRecipientInvitationBySender(deps.database.db, invitation.id);
-      return { actor: payload.actor, invitation, mirror };
-    },
-    async perform(trx, now, { actor, invitation, mirror }) {
-      const done = await repo.updateSenderInvitation(trx, invitation.id, invitation.version, { status: 'CANCELED', lifecycle_state: 'INACTIVE', updated_at: now }, { lifecycleState: 'UPDATING' });
-      if (!done) throw new Error(`sender invitation ${invitation.id} changed while it was being canceled`);
-      if (mirror) await repo.updateRecipientInvitation(trx, mirror.id, mirror.version, { status: 'CANCELED', lifecycle_state: 'INACTIVE', updated_at: now }, { status: 'PENDING' });
-      await recordChange(trx, actor, now, { tenantId: invitation.tenant_id, action: 'sender-invitation.canceled', resourceType: 'SenderInvitation', resourceId: invitation.id, after: { status: 'CANCELED' } });
-      return { resources: [senderResource(invitation.id, 'UPDATED')], log: 'invitation canceled' };
-    },
-  };
-}
-
-interface AcceptContext {
-  actor: Principal;
-  mine: repo.RecipientInvitationRow;
-  sent: repo.SenderInvitationRow;
-  sender: Tenant;
-  recipient: Tenant;
-}
-
-export function acceptInvitationStep(deps: ServiceDeps): WorkRequestStep<AcceptContext> {
-  return {
-    async load(payload: { actor: Principal; recipientInvitationId: string }) {
-      const mine = await repo.findRecipientInvitation(deps.database.db, payload.recipientInvitationId);
-      const sent = mine && (await repo.findSenderInvitation(deps.database.db, mine.sender_invitation_id));
-      if (!mine || !sent) throw new Error(`recipient invitation ${payload.recipientInvitationId} is gone`);
-      const [sender, recipient] = await Promise.all([getTenantOrThrow(deps, sent.tenant_id), getTenantOrThrow(deps, mine.tenant_id)]);
-      return { actor: payload.actor, mine, sent, sender, recipient };
-    },
-    async perform(trx, now, { actor, mine, sent, sender, recipient }) {
-      const subjects = json<string[]>(mine.subjects);
-      const { linkIds } = await addChild(trx, now, actor, {
-        parent: sender,
-        child: recipient,
-        origin: 'INVITED',
-        governanceStatus: subjects.includes('GOVERNANCE') ? 'OPTED_IN' : 'OPTED_OUT',
-        features: json<string[]>(mine.features),
-        childLimit: deps.config.organizationChildLimit,
-      });
-      await closeBoth(trx, now, mine, sent, 'ACCEPTED', 'INACTIVE');
-      return {
-        resources: [
-          recipientResource(mine.id, 'UPDATED'),
-          senderResource(sent.id, 'UPDATED'),
-          ...linkIds.map((id) => ({ entityType: 'Link', actionType: 'CREATED' as const, identifier: id, entityUri: `/20230401/links/${id}` })),
-        ],
-        log: `tenancy ${recipient.ocid} joined the organization of ${sender.ocid}`,
-      };
-    },
-    async onFailure(trx, now, { mine, sent }) {
-      await closeBoth(trx, now, mine, sent, 'FAILED', 'FAILED');
-    },
-  };
-}
-
-async function closeBoth(trx: Trx, now: number, mine: repo.RecipientInvitationRow, sent: repo.SenderInvitationRow, status: string, lifecycle: string) {
-  const a = await repo.updateRecipientInvitation(trx, mine.id, mine.version, { status, lifecycle_state: lifecycle, updated_at: now }, { lifecycleState: 'UPDATING' });
-  const b = await repo.updateSenderInvitation(trx, sent.id, sent.version, { status, lifecycle_state: lifecycle, updated_at: now }, { lifecycleState: 'UPDATING' });
-  if (!a || !b) throw new Error(`invitation ${mine.id} changed while its acceptance ran`);
-}
-
-/** The sweep: writes down EXPIRED once an invitation's stored expiry time has passed. */
-export async function expireInvitation(deps: ServiceDeps, senderInvitationId: string): Promise<void> {
-  await inTransaction(deps.database, (trx) => repo.expireSenderInvitation(trx, senderInvitationId, deps.clock.now()));
 }

@@ -3,7 +3,8 @@ import type { AppError } from '../../platform/errors.js';
 import type { OutboxJob } from '../../platform/outbox/outbox.js';
 import type { JobHandler } from '../../platform/outbox/worker.js';
 import { RUN_WORK_REQUEST, runWorkRequest, type WorkRequestStep } from '../work-requests/work-requests.service.js';
-import { acceptInvitationStep, cancelInvitationStep, EXPIRE_INVITATION, expireInvitation, sendInvitationStep } from './invitations.service.js';
+import { EXPIRE_INVITATION } from './invitations.service.js';
+import { acceptInvitationStep, cancelInvitationStep, expireInvitation, sendInvitationStep } from './invitations.steps.js';
 import { terminateLinkStep } from './links.service.js';
 import { assignDefaultSubscriptionStep, createChildTenancyStep, governanceStep, terminateTenancyStep } from './organizations.service.js';
 

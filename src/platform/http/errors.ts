@@ -90,6 +90,11 @@ function describeValidation(error: FastifyError): string {
   return parts.length ? parts.join('; ') : error.message;
 }
 
+function onlyMissing(error: FastifyError): boolean {
+  const issues = (error.validation ?? []) as ValidationIssue[];
+  return issues.length > 0 && issues.every((issue) => /received undefined/.test(issue.params?.issue?.message ?? issue.message ?? ''));
+}
+
 /** Anything thrown becomes an envelope; unknown errors are a generic 500 with details only in the log. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -98,7 +103,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(request, reply, error);
     }
     if ((error as FastifyError).validation) {
-      return sendError(request, reply, new AppError('invalid', 'INVALID_REQUEST', describeValidation(error as FastifyError)));
+      // OCI tells a missing required field (MissingParameter) from a malformed one (InvalidParameter).
+      const code = dialectOf(request.url) === 'oci' && onlyMissing(error as FastifyError) ? 'MISSING_PARAMETER' : 'INVALID_REQUEST';
+      return sendError(request, reply, new AppError('invalid', code, describeValidation(error as FastifyError)));
     }
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
