@@ -14,6 +14,22 @@ export type SignatureCheck = { ok: true; keyId: string } | { ok: false; reason: 
 const MAX_SKEW_MS = 5 * 60_000;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/**
+ * The request target as the TypeScript SDK signs it: it takes the path from Node's legacy
+ * `url.parse` of the URL it built (non-ASCII left as is, and `{ } | ^ \``  escaped), while the wire
+ * carries the WHATWG form (non-ASCII percent-encoded, those five raw). Both name the same request.
+ */
+export function legacyTarget(target: string): string {
+  const decoded = target.replace(/(?:%[89a-f][0-9a-f])+/gi, (bytes) => {
+    try {
+      return decodeURIComponent(bytes);
+    } catch {
+      return bytes;
+    }
+  });
+  return decoded.replace(/[{}|^`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 export function parseSignatureHeader(authorization: string | undefined): Record<string, string> | undefined {
   if (!authorization || !/^Signature\s/i.test(authorization)) return undefined;
   const params: Record<string, string> = {};
@@ -52,23 +68,32 @@ export function verifyOciSignature(
 
   const publicKey = publicKeyFor(params.keyId);
   if (!publicKey) return { ok: false, reason: 'unknown keyId' };
-  const lines: string[] = [];
-  for (const name of names) {
-    if (name === '(request-target)') {
-      lines.push(`(request-target): ${method.toLowerCase()} ${request.target}`);
-      continue;
+  const signingString = (target: string): string | undefined => {
+    const lines: string[] = [];
+    for (const name of names) {
+      if (name === '(request-target)') {
+        lines.push(`(request-target): ${method.toLowerCase()} ${target}`);
+        continue;
+      }
+      const value = header(request.headers, name);
+      if (value === undefined) return undefined;
+      lines.push(`${name}: ${value}`);
     }
-    const value = header(request.headers, name);
-    if (value === undefined) return { ok: false, reason: `signed header ${name} is missing` };
-    lines.push(`${name}: ${value}`);
+    return lines.join('\n');
+  };
+  const verifies = (text: string) => {
+    try {
+      return verifySignature('sha256', Buffer.from(text), publicKey, Buffer.from(params.signature, 'base64'));
+    } catch {
+      return false;
+    }
+  };
+  const wire = signingString(request.target);
+  if (wire === undefined) return { ok: false, reason: 'a signed header is missing' };
+  const legacy = legacyTarget(request.target);
+  if (!verifies(wire) && (legacy === request.target || !verifies(signingString(legacy)!))) {
+    return { ok: false, reason: 'signature does not verify' };
   }
-  let valid = false;
-  try {
-    valid = verifySignature('sha256', Buffer.from(lines.join('\n')), publicKey, Buffer.from(params.signature, 'base64'));
-  } catch {
-    valid = false;
-  }
-  if (!valid) return { ok: false, reason: 'signature does not verify' };
 
   if (names.includes('x-content-sha256')) {
     const digest = createHash('sha256').update(request.body).digest('base64');
