@@ -47,6 +47,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID().replace(/-/g, '').toUpperCase();
     },
     bodyLimit: 1024 * 1024,
+    // A client cannot hold a connection open: one that falls silent mid-request is cut off
+    // (connectionTimeout), and an idle keep-alive connection is closed well before that, so a
+    // client never reuses a socket the server is about to drop.
+    connectionTimeout: deps.config.requestTimeoutMs,
+    requestTimeout: deps.config.requestTimeoutMs,
+    keepAliveTimeout: Math.floor(deps.config.requestTimeoutMs / 2),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -62,7 +68,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('opc-request-id', request.id);
-    if (closing) reply.header('connection', 'close');
+    // Closing too when an answer goes out before the body was read (a refused upload): the
+    // socket would otherwise wait for the rest of a body nobody will read.
+    if (closing || !request.raw.complete) reply.header('connection', 'close');
   });
 
   await app.register(swagger, {

@@ -64,6 +64,7 @@ const EnvSchema = z.object({
   TENANTRY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TENANTRY_WORKER_POLL: duration('500ms'),
   TENANTRY_WORKER_LEASE: duration('60s'),
+  TENANTRY_REQUEST_TIMEOUT: duration('30s'),
 });
 
 export interface Config {
@@ -86,6 +87,8 @@ export interface Config {
   readonly logLevel: string;
   readonly workerPollMs: number;
   readonly workerLeaseMs: number;
+  /** How long a connection may stay silent mid-request before it is closed. */
+  readonly requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -121,5 +124,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.TENANTRY_LOG_LEVEL,
     workerPollMs: e.TENANTRY_WORKER_POLL,
     workerLeaseMs: e.TENANTRY_WORKER_LEASE,
+    requestTimeoutMs: e.TENANTRY_REQUEST_TIMEOUT,
   });
 }
