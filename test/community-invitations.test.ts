@@ -350,6 +350,28 @@ describe('community invitations: invite → accept → confirm', () => {
     }
   });
 
+  test('a decline racing another tenant’s accept cannot undo that acceptance', { timeout: 30_000 }, async () => {
+    const { owner, community } = await setup();
+    const [accepter, decliner] = await Promise.all([seedTenant(t), seedTenant(t)]);
+    const as = (x: SeededTenant) => ({ type: 'user' as const, id: x.admin.id, tenantId: x.id });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    // The decline starts a little later each round, so that in some round it has checked the
+    // invitation as pending while the accept commits.
+    for (let delay = 0; delay < 12; delay += 1) {
+      const invitation = await invite(t, owner, community.Id);
+      const results = await Promise.allSettled([
+        processInvitation(t.deps, as(accepter), invitation.Id, { action: 'Accept' }),
+        (async () => {
+          for (let i = 0; i < delay; i += 1) await tick();
+          return processInvitation(t.deps, as(decliner), invitation.Id, { action: 'Decline' });
+        })(),
+      ]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'], `round ${delay}`);
+      const read = await ocs(t, owner.adminToken, 'GET', `/Communities/${community.Id}/Invitations/${invitation.Id}`, undefined, 200);
+      assert.equal(read.body.State, results[0].status === 'fulfilled' ? 'InvitationAccepted' : 'InvitationDeclined');
+    }
+  });
+
   test('two confirms racing: the tenant joins once', async () => {
     const { owner, joiner, community } = await setup();
     const invitation = await invite(t, owner, community.Id);

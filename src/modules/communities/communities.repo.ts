@@ -360,7 +360,7 @@ export async function countInvitationsCreatedSince(db: Executor, issuingTenantId
 export function transitionInvitation(
   trx: Trx,
   id: string,
-  guard: { states: readonly string[]; notExpiredAt?: number; expiredAt?: number },
+  guard: { states: readonly string[]; notExpiredAt?: number; expiredAt?: number; invitedTenantId?: string },
   changes: Partial<Omit<InvitationRow, 'id' | 'community_id' | 'issuing_tenant_id' | 'created_at'>>,
 ): Promise<InvitationRow | undefined> {
   let query = trx
@@ -371,6 +371,7 @@ export function transitionInvitation(
     .where('state', 'in', guard.states);
   if (guard.notExpiredAt !== undefined) query = query.where('expires_at', '>', guard.notExpiredAt);
   if (guard.expiredAt !== undefined) query = query.where('expires_at', '<=', guard.expiredAt);
+  if (guard.invitedTenantId !== undefined) query = query.where('invited_tenant_id', '=', guard.invitedTenantId);
   return query.returningAll().executeTakeFirst();
 }
 

@@ -362,9 +362,13 @@ export async function processInvitation(
     case 'Decline': {
       updated = await inTransaction(deps.database, async (trx) => {
         const now = deps.clock.now();
-        const won =
-          (await repo.transitionInvitation(trx, invitationId, { states: ['InvitationCreated'], notExpiredAt: now }, { state: 'InvitationDeclined', updated_at: now })) ??
-          (await repo.transitionInvitation(trx, invitationId, { states: ['InvitationAccepted'] }, { state: 'InvitationDeclined', updated_at: now }));
+        // Guarded on the state this caller was checked against: a tenant that may decline a
+        // pending invitation must not, by racing, decline another tenant's acceptance.
+        const guard =
+          state === 'InvitationCreated'
+            ? { states: ['InvitationCreated'], notExpiredAt: now }
+            : { states: ['InvitationAccepted'], invitedTenantId: tenantId };
+        const won = await repo.transitionInvitation(trx, invitationId, guard, { state: 'InvitationDeclined', updated_at: now });
         if (!won) throw await lost(trx);
         await audit(trx, now, won);
         return won;
