@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/main.ts');
+// serve and worker load the server; every other command is the CLI, which needs none of it.
+const command = process.argv[2];
+await import(command === undefined || command === 'serve' || command === 'worker' ? '../src/main.ts' : '../src/cli/main.ts');

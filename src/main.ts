@@ -8,10 +8,6 @@ import { createMailer } from './platform/mail/mailer.js';
 import { resolveOperatorToken } from './platform/operator-token.js';
 import { buildWorker } from './worker.js';
 
-const USAGE = `usage: tenantry <command>
-  serve     HTTP API, console and in-process worker (default)
-  worker    the outbox worker only (scale-out: many API replicas and workers on one PostgreSQL)`;
-
 async function start(mode: 'serve' | 'worker', config: Config, log: Logger): Promise<void> {
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
@@ -51,13 +47,11 @@ async function start(mode: 'serve' | 'worker', config: Config, log: Logger): Pro
 
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'serve';
-  if (command === '--help' || command === 'help') {
-    console.log(USAGE);
-    return;
-  }
   if (command !== 'serve' && command !== 'worker') {
-    console.error(`tenantry: unknown command ${command}\n${USAGE}`);
-    process.exit(2);
+    // Every other first word is the CLI, a client of the HTTP API (src/cli/).
+    const { runCli } = await import('./cli/index.js');
+    process.exitCode = await runCli(command === 'help' ? ['--help'] : argv);
+    return;
   }
   let config: Config;
   try {

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from './support/app.js';
+import { cliHome, runTenantry, type CliResult } from './support/cli.js';
+import { startServer, type ServerProcess } from './support/server.js';
+
+describe('tenantry CLI: the organizations seed story against a running tenantry serve', () => {
+  let store: TestDatabase;
+  let server: ServerProcess;
+  let home: ReturnType<typeof cliHome>;
+  const operatorToken = `op-${randomBytes(16).toString('hex')}`;
+
+  before(async () => {
+    store = await createTestDatabase();
+    server = await startServer({ ...store.env, TENANTRY_OPERATOR_TOKEN: operatorToken, TENANTRY_WORKER_POLL: '200ms' });
+    home = cliHome();
+  });
+  after(async () => {
+    await server?.stop();
+    await store?.drop();
+    home?.remove();
+  });
+
+  const cli = (args: string[], env: Record<string, string> = {}) => runTenantry(args, { home: home.home, env });
+  const admin = (args: string[]) => cli([...args, '--endpoint', server.url], { TENANTRY_OPERATOR_TOKEN: operatorToken });
+  const ok = (r: CliResult, what: string) => {
+    assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
+    return r;
+  };
+  const fast = ['--wait-interval-seconds', '0.2', '--max-wait-seconds', '30'];
+
+  let seq = 0;
+  /** A tenancy made with the CLI alone: operator creates it, keys are generated and registered, a profile is written. */
+  async function tenancy(subscriptionType: string) {
+    seq += 1;
+    const name = `cli${seq}${randomBytes(2).toString('hex')}`;
+    const tenant = ok(await admin(['admin', 'tenant', 'create', '--name', name, '--admin-email', `admin@${name}.test`, '--subscription-type', subscriptionType]), 'tenant create').json.data;
+    const keys = ok(await cli(['setup', 'keys', '--output-dir', path.join(home.home, 'keys'), '--key-name', name]), 'setup keys').json.data;
+    assert.equal(fs.statSync(keys.privateKeyFile).mode & 0o777, 0o600);
+    const key = ok(await admin(['admin', 'api-key', 'create', '--user-id', tenant.admin.id, '--public-key-file', keys.publicKeyFile]), 'api-key create').json.data;
+    assert.equal(key.fingerprint, keys.fingerprint, 'the CLI computes the fingerprint the server does');
+    ok(
+      await cli(['setup', 'profile', '--profile-name', name, '--endpoint', server.url, '--tenancy', tenant.ocid, '--user', tenant.admin.ocid, '--fingerprint', keys.fingerprint, '--key-file', keys.privateKeyFile]),
+      'setup profile',
+    );
+    return { ...tenant, profile: name };
+  }
+
+  test('parent invites with the seed command, waits for the work request, the child lists and accepts, the parent lists its tenancies', async () => {
+    const parent = await tenancy('ANNUAL_COMMIT');
+    const child = await tenancy('PAYG');
+    const created = ok(
+      await cli([
+        'organizations', 'sender-invitation', 'create', '--profile', parent.profile,
+        '-c', parent.ocid, '--recipient-tenancy-id', child.ocid, '--display-name', 'Join Acme Group',
+        '--recipient-email-address', 'finance@child.example', '--subjects', '["LINK","GOVERNANCE"]', '--freeform-tags', '{"costCenter":"cc-42"}',
+        '--wait-for-state', 'SUCCEEDED', ...fast,
+      ]),
+      'sender-invitation create',
+    ).json.data;
+    assert.equal(created.operationType, 'CREATE_SENDER_INVITATION');
+    assert.equal(created.status, 'SUCCEEDED');
+    const senderId = created.resources.find((r: { entityType: string }) => r.entityType === 'SenderInvitation').identifier;
+    const sent = ok(await cli(['organizations', 'sender-invitation', 'get', '--profile', parent.profile, '--sender-invitation-id', senderId]), 'get').json;
+    assert.equal(sent.data.status, 'PENDING');
+    assert.equal(sent.data.displayName, 'Join Acme Group');
+    assert.deepEqual(sent.data.subjects, ['LINK', 'GOVERNANCE']);
+    assert.deepEqual(sent.data.freeformTags, { costCenter: 'cc-42' });
+    assert.ok(sent.etag, 'the etag is printed next to data');
+
+    const received = ok(
+      await cli(['organizations', 'recipient-invitation', 'list', '--profile', child.profile, '-c', child.ocid, '--status', 'PENDING', '--query', 'data[0].id', '--raw-output']),
+      'recipient list',
+    ).stdout.trim();
+    assert.equal(received, sent.data.recipientInvitationId);
+    const accepted = ok(
+      await cli(['organizations', 'recipient-invitation', 'accept', '--profile', child.profile, '--recipient-invitation-id', received, '--wait-for-state', 'SUCCEEDED', ...fast]),
+      'accept',
+    ).json.data;
+    assert.equal(accepted.operationType, 'ACCEPT_RECIPIENT_INVITATION');
+    assert.equal(accepted.status, 'SUCCEEDED');
+
+    const organizationId = ok(await cli(['organizations', 'organization', 'list', '--profile', parent.profile, '-c', parent.ocid, '--query', 'data[0].id', '--raw-output']), 'org list').stdout.trim();
+    assert.match(organizationId, /^ocid1\.organization\./);
+    const tenancies = ok(await cli(['organizations', 'organization', 'list-organization-tenancies', '--profile', parent.profile, '--organization-id', organizationId]), 'tenancies').json.data;
+    const joined = tenancies.find((x: { tenancyId: string }) => x.tenancyId === child.ocid);
+    assert.deepEqual([joined.name, joined.role, joined.lifecycleState, joined.governanceStatus], [child.name, 'CHILD', 'ACTIVE', 'OPTED_IN']);
+
+    const table = ok(await cli(['organizations', 'organization', 'list-organization-tenancies', '--profile', parent.profile, '--organization-id', organizationId, '--output', 'table']), 'table').stdout;
+    const lines = table.trimEnd().split('\n');
+    assert.match(lines[0], /^\+-+\+/);
+    assert.match(lines[1], /\| tenancyId +\| name +\| lifecycleState/);
+    const childRow = lines.find((l) => l.includes(child.ocid)) ?? '';
+    assert.match(childRow, new RegExp(`\\| ${child.name} +\\| ACTIVE +\\| CHILD `));
+    assert.equal(lines.filter((l) => l.startsWith('| ocid1.tenancy.')).length, 2, 'one row per tenancy: parent and child');
+
+    const again = await cli(['organizations', 'recipient-invitation', 'accept', '--profile', child.profile, '--recipient-invitation-id', received]);
+    assert.equal(again.code, 5, 'a refused state change is a service error');
+    const error = JSON.parse(again.stderr.slice(again.stderr.indexOf('{')));
+    assert.deepEqual([error.status, error.code], [409, 'Conflict']);
+  });
+
+  test('--limit gives one page with opc-next-page, --all follows every page, --query shapes the result', async () => {
+    const parent = await tenancy('ANNUAL_COMMIT');
+    const recipients = [await tenancy('PAYG'), await tenancy('PAYG'), await tenancy('PAYG')];
+    for (const [i, r] of recipients.entries()) {
+      ok(await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid, '--recipient-tenancy-id', r.ocid, '--display-name', `invite ${i}`]), 'create');
+    }
+    const first = ok(await cli(['organizations', 'sender-invitation', 'list', '--profile', parent.profile, '-c', parent.ocid, '--limit', '2', '--sort-by', 'displayName', '--sort-order', 'ASC']), 'page').json;
+    assert.deepEqual(first.data.map((i: { displayName: string }) => i.displayName), ['invite 0', 'invite 1']);
+    assert.ok(first['opc-next-page'], 'the next page token is printed');
+    const second = ok(await cli(['organizations', 'sender-invitation', 'list', '--profile', parent.profile, '-c', parent.ocid, '--limit', '2', '--sort-by', 'displayName', '--sort-order', 'ASC', '--page', first['opc-next-page']]), 'page 2').json;
+    assert.deepEqual(second.data.map((i: { displayName: string }) => i.displayName), ['invite 2']);
+    assert.equal(second['opc-next-page'], undefined);
+
+    const all = ok(
+      await cli(['organizations', 'sender-invitation', 'list', '--profile', parent.profile, '-c', parent.ocid, '--all', '--page-size', '1', '--sort-by', 'displayName', '--sort-order', 'ASC', '--query', 'data[].displayName']),
+      'all',
+    ).json;
+    assert.deepEqual(all, ['invite 0', 'invite 1', 'invite 2']);
+    const count = ok(await cli(['organizations', 'sender-invitation', 'list', '--profile', parent.profile, '-c', parent.ocid, '--all', '--page-size', '2', '--query', "length(data[?recipientTenancyId=='" + recipients[1].ocid + "'])"]), 'count').json;
+    assert.equal(count, 1);
+  });
+
+  test('--from-json fills the options of --generate-full-command-json-input, and --if-match refuses a stale etag', async () => {
+    const parent = await tenancy('ANNUAL_COMMIT');
+    const child = await tenancy('PAYG');
+    const template = ok(await cli(['organizations', 'sender-invitation', 'create', '--generate-full-command-json-input']), 'template').json;
+    assert.deepEqual(Object.keys(template).slice(0, 4), ['compartmentId', 'recipientTenancyId', 'displayName', 'recipientEmailAddress']);
+    const input = { compartmentId: parent.ocid, recipientTenancyId: child.ocid, displayName: 'from json', subjects: ['LINK'] };
+    const file = path.join(home.home, 'invite.json');
+    fs.writeFileSync(file, JSON.stringify(input));
+    const created = ok(await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '--from-json', `file://${file}`, '--display-name', 'flag wins']), 'create').json;
+    assert.equal(created.data.displayName, 'flag wins');
+    assert.deepEqual(created.data.subjects, ['LINK']);
+    assert.match(created['opc-work-request-id'], /^ocid1\./);
+
+    const id = created.data.id;
+    const stale = await cli(['organizations', 'sender-invitation', 'update', '--profile', parent.profile, '--sender-invitation-id', id, '--display-name', 'x', '--if-match', 'stale']);
+    assert.equal(stale.code, 5);
+    assert.match(stale.stderr, /NoEtagMatch/);
+    const etag = ok(await cli(['organizations', 'sender-invitation', 'get', '--profile', parent.profile, '--sender-invitation-id', id, '--query', 'etag', '--raw-output']), 'etag').stdout.trim();
+    const renamed = ok(await cli(['organizations', 'sender-invitation', 'update', '--profile', parent.profile, '--sender-invitation-id', id, '--display-name', 'renamed', '--if-match', etag]), 'update').json;
+    assert.equal(renamed.data.displayName, 'renamed');
+  });
+
+  test('errors exit with distinct codes: usage 2, authentication 3, not found 4, unreachable 6', async () => {
+    const parent = await tenancy('ANNUAL_COMMIT');
+    const missing = await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /missing option --recipient-tenancy-id/);
+    const unknown = await cli(['organizations', 'sender-invitation', 'frobnicate']);
+    assert.equal(unknown.code, 2);
+    const badOption = await cli(['organizations', 'organization', 'list', '-c', parent.ocid, '--colour', 'red']);
+    assert.equal(badOption.code, 2);
+    assert.match(badOption.stderr, /--colour/);
+    const badJson = await cli(['organizations', 'sender-invitation', 'create', '-c', 'a', '--recipient-tenancy-id', 'b', '--subjects', '[LINK']);
+    assert.equal(badJson.code, 2);
+
+    const notFound = await cli(['organizations', 'sender-invitation', 'get', '--profile', parent.profile, '--sender-invitation-id', 'ocid1.senderinvitation.oc1..nope']);
+    assert.equal(notFound.code, 4);
+    const error = JSON.parse(notFound.stderr.slice(notFound.stderr.indexOf('{')));
+    assert.deepEqual([error.status, error.code], [404, 'NotAuthorizedOrNotFound']);
+    assert.ok(error['opc-request-id']);
+
+    ok(await cli(['setup', 'profile', '--profile-name', 'forged', '--endpoint', server.url, '--tenancy', parent.ocid, '--user', parent.admin.ocid, '--fingerprint', '00:11:22:33', '--key-file', path.join(home.home, 'keys', `${parent.profile}.pem`)]), 'forged profile');
+    const refused = await cli(['organizations', 'organization', 'list', '--profile', 'forged', '-c', parent.ocid]);
+    assert.equal(refused.code, 3);
+    assert.match(refused.stderr, /NotAuthenticated/);
+    const noProfile = await cli(['organizations', 'organization', 'list', '--profile', 'nobody', '-c', parent.ocid]);
+    assert.equal(noProfile.code, 3);
+    assert.match(noProfile.stderr, /profile nobody is not in/);
+    const noOperator = await cli(['admin', 'tenant', 'list', '--endpoint', server.url]);
+    assert.equal(noOperator.code, 3);
+    const wrongOperator = await cli(['admin', 'tenant', 'list', '--endpoint', server.url], { TENANTRY_OPERATOR_TOKEN: 'wrong' });
+    assert.equal(wrongOperator.code, 3);
+
+    const unreachable = await cli(['organizations', 'organization', 'list', '--profile', parent.profile, '-c', parent.ocid, '--endpoint', 'http://127.0.0.1:9']);
+    assert.equal(unreachable.code, 6);
+    const governance = await cli(['governance-rules-control-plane', 'governance-rule', 'list', '--profile', parent.profile, '-c', parent.ocid]);
+    assert.equal(governance.code, 4);
+    assert.match(governance.stderr, /not available on this server/);
+  });
+});
