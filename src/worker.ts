@@ -7,6 +7,7 @@ import type { Mailer } from './platform/mail/mailer.js';
 import { createWorker, type JobHandler, type Worker } from './platform/outbox/worker.js';
 import { communityJobHandlers } from './modules/communities/communities.jobs.js';
 import { organizationJobHandlers } from './modules/organizations/organizations.jobs.js';
+import { HOUSEKEEPING, housekeepingHandler, scheduleHousekeeping } from './housekeeping.js';
 
 /** Every outbox job type and its handler: the one place to look for what the worker does. */
 export function buildWorker(deps: { config: Config; database: Database; clock: Clock; log: Logger; mailer: Mailer }): Worker {
@@ -14,12 +15,22 @@ export function buildWorker(deps: { config: Config; database: Database; clock: C
   const serviceDeps = { config: deps.config, database: deps.database, clock: deps.clock, log: deps.log, wakeWorker: () => {} };
   for (const [type, handler] of organizationJobHandlers(serviceDeps)) handlers.set(type, handler);
   for (const [type, handler] of communityJobHandlers(serviceDeps)) handlers.set(type, handler);
-  return createWorker({
+  handlers.set(HOUSEKEEPING, housekeepingHandler(serviceDeps));
+  const log = deps.log.child({ component: 'worker' });
+  const worker = createWorker({
     database: deps.database,
     clock: deps.clock,
-    log: deps.log.child({ component: 'worker' }),
+    log,
     handlers,
     pollMs: deps.config.workerPollMs,
     leaseMs: deps.config.workerLeaseMs,
   });
+  return {
+    ...worker,
+    // A started worker makes sure the hourly housekeeping job exists (a no-op when it does).
+    start() {
+      scheduleHousekeeping(serviceDeps).catch((error) => log.error({ err: error }, 'could not schedule housekeeping'));
+      worker.start();
+    },
+  };
 }

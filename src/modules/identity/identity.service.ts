@@ -388,3 +388,8 @@ export async function tenantRoles(deps: ServiceDeps, tenantId: string): Promise<
   const rows = await repo.listRolesOfTenant(deps.database.db, tenantId, 0, 1000);
   return rows.filter((r) => r.community_id === null).map((r) => ({ id: r.id, name: r.name }));
 }
+
+/** Expired bearer tokens are useless; housekeeping forgets them. */
+export async function forgetExpiredTokens(deps: ServiceDeps): Promise<void> {
+  await repo.deleteExpiredAccessTokens(deps.database.db, deps.clock.now());
+}

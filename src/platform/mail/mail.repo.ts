@@ -11,3 +11,7 @@ export async function insertDelivery(db: Executor, jobId: string, messageId: str
     .onConflict((oc) => oc.column('job_id').doNothing())
     .execute();
 }
+
+export async function deleteDeliveriesBefore(db: Executor, before: number): Promise<void> {
+  await db.deleteFrom('mail_deliveries').where('delivered_at', '<', before).execute();
+}

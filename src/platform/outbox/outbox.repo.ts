@@ -8,6 +8,16 @@ export async function insertJob(trx: Trx, row: OutboxJobRow): Promise<void> {
   await trx.insertInto('outbox_jobs').values(row).execute();
 }
 
+export async function insertJobOnce(db: Executor, row: OutboxJobRow): Promise<void> {
+  await db.insertInto('outbox_jobs').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+/** Forgets finished jobs (done or dead) that finished before `before`. */
+export async function deleteFinishedJobs(db: Executor, before: number): Promise<number> {
+  const result = await db.deleteFrom('outbox_jobs').where('status', 'in', ['done', 'dead']).where('finished_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * Claims up to `limit` due jobs for one worker with a lease. A job whose lease ran out (its worker
  * died) is due again. On PostgreSQL, SKIP LOCKED lets many workers claim side by side; the guarded

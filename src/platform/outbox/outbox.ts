@@ -1,6 +1,6 @@
-import type { Trx } from '../db/index.js';
+import type { Executor, Trx } from '../db/index.js';
 import { newGuid } from '../ids.js';
-import { insertJob } from './outbox.repo.js';
+import { insertJob, insertJobOnce } from './outbox.repo.js';
 
 export interface OutboxJob<P = unknown> {
   id: string;
@@ -22,7 +22,20 @@ export interface NewJob {
  */
 export async function enqueue(trx: Trx, now: number, job: NewJob): Promise<string> {
   const id = newGuid(now);
-  await insertJob(trx, {
+  await insertJob(trx, newRow(id, now, job));
+  return id;
+}
+
+/**
+ * Queues a job under a fixed id unless one with that id exists: workers of many processes can
+ * all schedule the same periodic job and it runs once.
+ */
+export async function enqueueOnce(db: Executor, now: number, id: string, job: NewJob): Promise<void> {
+  await insertJobOnce(db, newRow(id, now, job));
+}
+
+function newRow(id: string, now: number, job: NewJob) {
+  return {
     id,
     type: job.type,
     payload: JSON.stringify(job.payload),
@@ -34,6 +47,5 @@ export async function enqueue(trx: Trx, now: number, job: NewJob): Promise<strin
     last_error: null,
     created_at: now,
     finished_at: null,
-  });
-  return id;
+  };
 }

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FINISHED_JOB_RETENTION_MS, HOUSEKEEPING, scheduleHousekeeping } from '../src/housekeeping.js';
+import { createTestApp, operator, seedTenant } from './support/app.js';
+
+test('housekeeping forgets expired tokens and old finished jobs, runs once an hour however many workers schedule it', async () => {
+  const t = await createTestApp();
+  try {
+    const tenant = await seedTenant(t);
+    await operator(t, 'POST', `/users/${tenant.admin.id}/tokens`, { ttlSeconds: 60 });
+    assert.equal(await t.worker.drain(), 1, 'the welcome mail');
+    const tokens = () => t.database.db.selectFrom('access_tokens').select('token_hash').where('tenant_id', '=', tenant.id).execute();
+    const jobs = (type?: string) =>
+      t.database.db.selectFrom('outbox_jobs').select(['type', 'status', 'run_at']).$if(!!type, (q) => q.where('type', '=', type!)).orderBy('run_at').execute();
+    assert.equal((await tokens()).length, 2);
+
+    t.clock.advance(FINISHED_JOB_RETENTION_MS + 1);
+    await scheduleHousekeeping(t.deps);
+    await scheduleHousekeeping(t.deps);
+    assert.equal((await jobs(HOUSEKEEPING)).length, 1, 'two schedules, one job');
+    assert.equal(await t.worker.drain(), 1);
+    assert.deepEqual(await tokens(), [], 'both tokens had expired (the seeded one lives a day)');
+    const left = await jobs();
+    assert.deepEqual(
+      left.map((j) => `${j.type} ${j.status}`),
+      [`${HOUSEKEEPING} done`, `${HOUSEKEEPING} pending`],
+      'the old mail job is gone; this run is done and the next one queued',
+    );
+    assert.equal(left[1].run_at % 3_600_000, 0, 'on the next hour');
+    assert.equal(await t.worker.drain(), 0, 'not due before then');
+  } finally {
+    await t.close();
+  }
+});
