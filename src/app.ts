@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { adminRoutes } from './api/admin/admin.routes.js';
+import { consoleRoutes } from './api/console/console.routes.js';
 import { identityRoutes } from './api/identity/identity.routes.js';
 import { ociApi } from './api/oci/index.js';
 import { ocsApi } from './api/ocs/index.js';
@@ -81,6 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   registerMetrics(app, () => countPendingJobs(deps.database.db));
 
+  await app.register(cookie);
+  await app.register(consoleRoutes, { prefix: '/console', deps: services });
   await app.register(adminRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
   await app.register(identityRoutes, { prefix: '/identity', deps: services });
   for (const prefix of ['/api/v1', '/api/v1-preview']) await app.register(ocsApi, { prefix, deps: services });

@@ -4,6 +4,7 @@ import { ociSignatureAuth } from '../../platform/http/auth.js';
 import { sendError } from '../../platform/http/errors.js';
 import { notFound } from '../../platform/errors.js';
 import { findApiKey } from '../../modules/identity/identity.service.js';
+import { consoleSessionAuth } from '../console/session-auth.js';
 import { linkRoutes } from './links.routes.js';
 import { notImplementedRoutes } from './not-implemented.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
@@ -17,7 +18,7 @@ import { workRequestRoutes } from './work-requests.routes.js';
  * before routing, as OCI does: an unsigned request for an unknown path is 401, a signed one 404.
  */
 export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
-  const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock);
+  const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock, consoleSessionAuth(opts.deps));
   app.addHook('preValidation', authenticate);
   app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) =>
     sendError(request, reply, notFound('NOT_FOUND', `no operation ${request.method} ${request.url}`)),

@@ -6,6 +6,7 @@ import * as communities from '../../migrations/2026-11-22T01-communities.js';
 import * as organizations from '../../migrations/2026-11-22T02-organizations.js';
 import * as streams from '../../migrations/2026-11-22T03-streams.js';
 import * as streamShares from '../../migrations/2026-11-22T04-stream-shares.js';
+import * as consoleSessions from '../../migrations/2026-11-22T05-console-sessions.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T02-organizations': organizations,
   '2026-11-22T03-streams': streams,
   '2026-11-22T04-stream-shares': streamShares,
+  '2026-11-22T05-console-sessions': consoleSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

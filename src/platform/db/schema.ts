@@ -369,6 +369,15 @@ export interface SdsStreamSharesTable {
   shared_at: Millis;
 }
 
+/** Web console sessions: the SHA-256 of the session id, never the id itself. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  tenant_id: string;
+  user_id: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
 export interface DB {
   tenants: TenantsTable;
   subscriptions: SubscriptionsTable;
@@ -402,5 +411,6 @@ export interface DB {
   communities: CommunitiesTable;
   community_tenants: CommunityTenantsTable;
   community_invitations: CommunityInvitationsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 

@@ -30,8 +30,23 @@ export function operatorAuth(operatorToken: string) {
   };
 }
 
-export function bearerAuth(resolve: (token: string) => Promise<Principal | null>) {
+/**
+ * A second way in for browsers: a session cookie, tried only when the request sends no
+ * Authorization header. Null when there is no live session; it throws when the session's request
+ * is not acceptable (an unsafe method without the session's CSRF token).
+ */
+export type SessionAuth = (request: FastifyRequest) => Promise<Principal | null>;
+
+async function bySession(request: FastifyRequest, session?: SessionAuth): Promise<boolean> {
+  if (!session || request.headers.authorization !== undefined) return false;
+  const principal = await session(request);
+  if (principal) request.principal = principal;
+  return principal !== null;
+}
+
+export function bearerAuth(resolve: (token: string) => Promise<Principal | null>, session?: SessionAuth) {
   return async (request: FastifyRequest) => {
+    if (await bySession(request, session)) return;
     const token = bearerToken(request);
     const principal = token ? await resolve(token) : null;
     if (!principal) throw unauthenticated('Send Authorization: Bearer <access token>; the token given is missing, unknown or expired.');
@@ -40,8 +55,13 @@ export function bearerAuth(resolve: (token: string) => Promise<Principal | null>
 }
 
 /** OCI HTTP-signature authentication (reference §9); the raw body must be parsed already. */
-export function ociSignatureAuth(findKey: (keyId: string) => Promise<{ publicKey: string; principal: Principal } | null>, clock: Clock) {
+export function ociSignatureAuth(
+  findKey: (keyId: string) => Promise<{ publicKey: string; principal: Principal } | null>,
+  clock: Clock,
+  session?: SessionAuth,
+) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (await bySession(request, session)) return;
     const keyId = /keyId="([^"]*)"/.exec(request.headers.authorization ?? '')?.[1];
     const key = keyId ? await findKey(keyId) : null;
     const check = verifyOciSignature(
