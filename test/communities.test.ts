@@ -204,6 +204,37 @@ describe('communities', () => {
       assert.deepEqual(users.body, []);
     });
 
+    test('a tenant that leaves or is removed has its streams unshared, so it joins again with nothing shared', async () => {
+      const { owner, member, community } = await withMember();
+      await operator(t, 'POST', `/tenants/${member.id}/namespaces`, { id: 'data' });
+      const base = `/api/v1/Tenants/${member.id}/Namespaces/data`;
+      const type = { Id: 'Reading', SdsTypeCode: 'Object', Properties: [{ Id: 'Time', IsKey: true, SdsType: { SdsTypeCode: 'DateTime' } }] };
+      assert.ok([201, 302].includes((await ocs(t, member.adminToken, 'POST', `${base}/Types/Reading`, type)).status));
+      await ocs(t, member.adminToken, 'POST', `${base}/Streams/flow`, { TypeId: 'Reading' }, 201);
+      await ocs(t, member.adminToken, 'PUT', `/Communities/${community.Id}/Tenants/${member.id}/Users/${member.admin.id}`, [community.MemberRoleId], 201);
+      const acl = (await ocs(t, member.adminToken, 'GET', `${base}/Streams/flow/AccessControl`, undefined, 200)).body;
+      acl.RoleTrusteeAccessControlEntries.push({ Trustee: { Type: 3, ObjectId: community.MemberRoleId }, AccessType: 0, AccessRights: 1 });
+      await ocs(t, member.adminToken, 'PUT', `${base}/Streams/flow/AccessControl`, acl, 204);
+      const shared = async () =>
+        (await ocs(t, member.adminToken, 'GET', `${base}/Streams/flow/AccessControl`, undefined, 200)).body.RoleTrusteeAccessControlEntries.some(
+          (e: any) => e.Trustee.ObjectId === community.MemberRoleId,
+        );
+      assert.equal(await shared(), true);
+      for (const leave of [true, false]) {
+        if (!(await shared())) {
+          acl.RoleTrusteeAccessControlEntries = acl.RoleTrusteeAccessControlEntries.filter((e: any) => e.Trustee.ObjectId !== community.MemberRoleId);
+          acl.RoleTrusteeAccessControlEntries.push({ Trustee: { Type: 3, ObjectId: community.MemberRoleId }, AccessType: 0, AccessRights: 1 });
+          await ocs(t, member.adminToken, 'PUT', `${base}/Streams/flow/AccessControl`, acl, 204);
+        }
+        await ocs(t, leave ? member.adminToken : owner.adminToken, 'DELETE', `/Communities/${community.Id}/Tenants/${member.id}`, undefined, 204);
+        assert.equal(await shared(), false, leave ? 'after leaving' : 'after removal');
+        await join(t, owner, member, community.Id);
+        await ocs(t, member.adminToken, 'PUT', `/Communities/${community.Id}/Tenants/${member.id}/Users/${member.admin.id}`, [community.MemberRoleId], 201);
+        const search = await ocs(t, owner.adminToken, 'GET', `/search/communities/${community.Id}/streams`);
+        if (search.status === 200) assert.equal(search.body.filter((x: any) => x.TenantId === member.id).length, 0);
+      }
+    });
+
     test('a member leaves; the owner can neither leave nor be removed; a member cannot remove another', async () => {
       const { owner, member, community } = await withMember();
       const third = await seedTenant(t);

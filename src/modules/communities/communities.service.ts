@@ -5,6 +5,7 @@ import { forbidden, unauthenticated } from '../../platform/errors.js';
 import { newGuid } from '../../platform/ids.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
+import { unshareTenant } from '../streams/sharing.service.js';
 import { rolesOf, type Role } from '../identity/identity.service.js';
 import { RoleScope } from '../identity/roles.js';
 import * as repo from './communities.repo.js';
@@ -341,6 +342,10 @@ export async function deleteCommunity(deps: ServiceDeps, actor: Principal, commu
   requireRight(access, R.DeleteCommunity, 'delete the community');
   await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
+    // Streams shared into it lose their entries for the member role, which is about to go.
+    for (const tenant of await repo.listCommunityTenants(trx, communityId)) {
+      await unshareTenant(trx, communityId, access.community.member_role_id, tenant.tenant_id);
+    }
     if (!(await repo.deleteCommunity(trx, communityId))) throw CommunityErrors.communityNotFound(communityId);
     await repo.deleteRole(trx, access.community.member_role_id);
     await recordChange(trx, actor, now, {

@@ -2,6 +2,7 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
+import { unshareTenant } from '../streams/sharing.service.js';
 import * as repo from './communities.repo.js';
 import { CommunityErrors } from './communities.errors.js';
 import { CommunityAccessRights as R, TENANT_STATUSES, type CommunityTenantStatus } from './communities.schemas.js';
@@ -117,6 +118,8 @@ export async function removeCommunityTenant(deps: ServiceDeps, actor: Principal,
     const now = deps.clock.now();
     if (!(await repo.deleteMemberTenant(trx, communityId, tenantId))) throw CommunityErrors.tenantNotInCommunity(tenantId);
     await repo.revokeRoleInTenant(trx, access.community.member_role_id, tenantId);
+    // Its streams are unshared too: a tenant that joins again starts with nothing shared (§5).
+    await unshareTenant(trx, communityId, access.community.member_role_id, tenantId);
     await recordChange(trx, actor, now, {
       tenantId,
       action: leaving ? 'community.tenant.leave' : 'community.tenant.remove',
