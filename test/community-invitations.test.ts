@@ -282,6 +282,18 @@ describe('community invitations: invite → accept → confirm', () => {
       assert.equal((await act(t, joiner.adminToken, fresh.Id, 'Resend')).status, 403);
     });
 
+    test('an administrator of another member tenant (not the owner) sends Confirm or Resend', async () => {
+      const { owner, joiner, community, invitation } = await invitationIn('InvitationAccepted');
+      const member = await seedTenant(t);
+      await join(t, owner, member, community.Id);
+      for (const action of ['Confirm', 'Resend']) {
+        const res = await act(t, member.adminToken, invitation.Id, action);
+        assert.equal(res.status, 403, res.text);
+        assert.equal(res.body.Reason, 'COMMUNITY_OWNER_ONLY');
+      }
+      assert.equal((await act(t, joiner.adminToken, invitation.Id, 'Decline')).status, 200, 'the state was left as it was');
+    });
+
     test('a plain tenant member of the invitee sends Accept or Decline', async () => {
       const { joiner, invitation } = await invitationIn('InvitationCreated');
       const plain = await seedUser(t, joiner, ['TenantMember']);
