@@ -38,14 +38,13 @@ export const usageError = (message: string) => new CliError(EXIT.usage, message)
 export const authError = (message: string) => new CliError(EXIT.auth, message);
 
 /** The error of a non-2xx answer, in one shape whatever envelope the dialect used. */
-export function serviceError(status: number, body: unknown, requestId: string | undefined, target: string): CliError {
+export function serviceError(status: number, body: unknown, requestIds: Record<string, string>, target: string): CliError {
   const b = (body ?? {}) as Record<string, unknown>;
   // OCI and the operator API: {code, message}; OCS: {OperationId, Error, Reason, Resolution}.
   const code = String(b.code ?? b.Reason ?? statusText(status));
   const message = String(b.message ?? b.Error ?? (typeof body === 'string' && body ? body : statusText(status)));
   const exitCode = status === 401 || status === 403 ? EXIT.auth : status === 404 ? EXIT.notFound : EXIT.service;
-  const details: Record<string, unknown> = { status, code, message, target };
-  if (requestId) details['opc-request-id'] = requestId;
+  const details: Record<string, unknown> = { status, code, message, target, ...requestIds };
   if (b.Resolution) details.resolution = b.Resolution;
   return new CliError(exitCode, 'ServiceError', details);
 }

@@ -93,16 +93,17 @@ export function completionScript(shell: 'bash' | 'zsh', commands: CommandSpec[])
   add('', 'serve');
   add('', 'worker');
   for (const p of GLOBAL_OPTIONS) add('', `--${p.flag}`);
-  const entries = [...words].map(([k, v]) => `  [${JSON.stringify(k)}]=${JSON.stringify([...v].join(' '))}`).join('\n');
+  // Keys carry a leading ':' because bash refuses an empty subscript (the root).
+  const entries = [...words].map(([k, v]) => `  [${JSON.stringify(`:${k}`)}]=${JSON.stringify([...v].join(' '))}`).join('\n');
   const script = `# tenantry ${shell} completion: eval "$(tenantry setup autocomplete --shell ${shell})"
 declare -gA _tenantry_words=(
 ${entries}
 )
 _tenantry() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} path="" w next
+  local cur=\${COMP_WORDS[COMP_CWORD]} path=":" w next
   for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     [[ $w == -* ]] && continue
-    next="\${path:+$path }$w"
+    [[ $path == ":" ]] && next=":$w" || next="$path $w"
     [[ -n "\${_tenantry_words[$next]+x}" ]] && path=$next
   done
   COMPREPLY=( $(compgen -W "\${_tenantry_words[$path]}" -- "$cur") )

@@ -68,7 +68,9 @@ export class HttpClient {
     }
     // 302 is the OCS answer "an identical resource already exists" (get-or-create), with the body.
     if (res.status >= 400 || (res.status >= 300 && res.status !== 302)) {
-      throw serviceError(res.status, parsed, res.headers.get('opc-request-id') ?? res.headers.get('operation-id') ?? undefined, `${method} ${url.pathname}`);
+      const ids: Record<string, string> = {};
+      for (const name of ['opc-request-id', 'operation-id']) if (res.headers.get(name)) ids[name] = res.headers.get(name)!;
+      throw serviceError(res.status, parsed, ids, `${method} ${url.pathname}`);
     }
     return { status: res.status, headers: res.headers, body: parsed };
   }

@@ -4,7 +4,7 @@ import { defaultConfigPath, DEFAULT_PROFILE, expandHome, loadProfile, type Profi
 import { CliError, EXIT, usageError } from './errors.js';
 import { commandHelp, completionScript, groupHelp } from './help.js';
 import { HttpClient, type Session } from './http.js';
-import { render, type OutputOptions } from './output.js';
+import { checkQuery, render, type OutputOptions } from './output.js';
 import { runHttpCommand } from './run.js';
 import { local, type CommandSpec, type RunContext } from './spec.js';
 import { adminCommands } from './commands/admin.js';
@@ -70,6 +70,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       io.stdout.write(`${JSON.stringify(jsonInputTemplate(command), null, 2)}\n`);
       return EXIT.ok;
     }
+    checkQuery(globals.query as string | undefined);
     const s = session(globals, io.env, command.http !== undefined);
     const fromJson = globals['from-json'] === undefined ? undefined : parseJsonInput(String(globals['from-json']));
     const complete = completeValues(command, values, fromJson, s.profile);

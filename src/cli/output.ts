@@ -15,6 +15,16 @@ export interface OutputOptions {
  */
 export type Envelope = Record<string, unknown>;
 
+/** Refuses a malformed --query before anything is sent (jmespath exports compile; its types omit it). */
+export function checkQuery(query: string | undefined): void {
+  if (!query) return;
+  try {
+    (jmespath as unknown as { compile(expression: string): unknown }).compile(query);
+  } catch (error) {
+    throw usageError(`--query ${JSON.stringify(query)} is not a valid JMESPath expression: ${(error as Error).message}`);
+  }
+}
+
 export function applyQuery(value: unknown, query: string | undefined): unknown {
   if (!query) return value;
   try {
