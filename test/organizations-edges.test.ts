@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { RUN_WORK_REQUEST } from '../src/modules/work-requests/work-requests.service.js';
+import { createWorkRequest, getWorkRequest, listWorkRequestErrors, RUN_WORK_REQUEST } from '../src/modules/work-requests/work-requests.service.js';
 import { enqueue } from '../src/platform/outbox/outbox.js';
 import { createTestApp, seedTenant, type TestApp } from './support/app.js';
 import { ociClients, ociError, type OciClients } from './support/oci.js';
@@ -16,6 +16,16 @@ describe('OCI Organizations: isolation, redelivery, query values and unimplement
     const oci = await ociClients(t, url, tenant.admin, tenant.ocid);
     opened.push(oci);
     return { tenant, oci };
+  };
+
+  /** Waits until the (live or drained) worker has finished one outbox job. */
+  const settled = async (jobId: string) => {
+    const status = async () => (await t.database.db.selectFrom('outbox_jobs').select('status').where('id', '=', jobId).executeTakeFirstOrThrow()).status;
+    for (const deadline = Date.now() + 10_000; (await status()) === 'pending' && Date.now() < deadline; ) {
+      await t.worker.drain();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(await status(), 'done');
   };
 
   before(async () => {
@@ -91,8 +101,8 @@ describe('OCI Organizations: isolation, redelivery, query values and unimplement
     const mails = () =>
       t.database.db.selectFrom('outbox_jobs').select('id').where('type', '=', 'mail.send').where('payload', 'like', '%once@child.test%').execute();
     assert.equal((await mails()).length, 1);
-    await t.database.db.transaction().execute((trx) => enqueue(trx, t.clock.now(), { type: RUN_WORK_REQUEST, payload: { workRequestId: wr.id } }));
-    await t.worker.drain();
+    const jobId = await t.database.db.transaction().execute((trx) => enqueue(trx, t.clock.now(), { type: RUN_WORK_REQUEST, payload: { workRequestId: wr.id } }));
+    await settled(jobId);
     assert.equal((await mails()).length, 1);
     const mirrors = await t.database.db.selectFrom('org_recipient_invitations').select('id').where('sender_invitation_id', '=', created.senderInvitation.id).execute();
     assert.equal(mirrors.length, 1);
@@ -142,5 +152,30 @@ describe('OCI Organizations: isolation, redelivery, query values and unimplement
     }
     const lines = await p.oci.subscription.listSubscriptionLineItems({ subscriptionId: p.tenant.subscriptionId });
     assert.deepEqual(lines.subscriptionLineItemCollection.items, []);
+  });
+
+  test('a work request whose step keeps failing unexpectedly is finished FAILED after a few attempts, so waiters stop', async () => {
+    const owner = await seedTenant(t);
+    const id = await t.database.db.transaction().execute((trx) =>
+      createWorkRequest(trx, t.clock.now(), {
+        realm: t.config.realm,
+        tenantId: owner.id,
+        compartmentId: owner.ocid,
+        operationType: 'CREATE_SENDER_INVITATION',
+        resources: [],
+        payload: { actor: { type: 'user', id: owner.admin.id, tenantId: owner.id }, senderInvitationId: 'ocid1.senderinvitation.oc1..gone' },
+      }),
+    );
+    const actor = { type: 'user' as const, id: owner.admin.id, tenantId: owner.id };
+    for (const deadline = Date.now() + 15_000; !(await getWorkRequest(t.deps, actor, id)).timeFinished && Date.now() < deadline; ) {
+      t.clock.advance(60_000);
+      await t.worker.drain();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const wr = await getWorkRequest(t.deps, actor, id);
+    assert.equal(wr.status, 'FAILED');
+    assert.ok(wr.timeFinished);
+    const errors = await listWorkRequestErrors(t.deps, actor, id, { offset: 0, limit: 10 });
+    assert.deepEqual(errors.items.map((e) => e.code), ['InternalServerError']);
   });
 });

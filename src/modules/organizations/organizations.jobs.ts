@@ -32,7 +32,7 @@ export function organizationJobHandlers(deps: ServiceDeps): Array<[string, JobHa
   };
   const errorCode = (error: AppError) => WORK_REQUEST_ERROR_CODES[error.code] ?? 'InvalidParameter';
   return [
-    [RUN_WORK_REQUEST, (job: OutboxJob) => runWorkRequest(deps, (job.payload as { workRequestId: string }).workRequestId, (op) => steps[op], errorCode)],
+    [RUN_WORK_REQUEST, (job: OutboxJob) => runWorkRequest(deps, (job.payload as { workRequestId: string }).workRequestId, (op) => steps[op], errorCode, job.attempts)],
     [EXPIRE_INVITATION, (job: OutboxJob) => expireInvitation(deps, (job.payload as { senderInvitationId: string }).senderInvitationId)],
   ];
 }

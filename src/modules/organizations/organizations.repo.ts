@@ -229,6 +229,6 @@ export async function saveRetryToken(db: Executor, row: RetryTokenRow): Promise<
   await db.insertInto('org_retry_tokens').values(row).onConflict((oc) => oc.columns(['tenant_id', 'token']).doNothing()).execute();
 }
 
-export async function deleteRetryTokensBefore(db: Executor, before: number): Promise<void> {
-  await db.deleteFrom('org_retry_tokens').where('created_at', '<', before).execute();
+export async function deleteRetryTokensBefore(db: Executor, tenantId: string, before: number): Promise<void> {
+  await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('created_at', '<', before).execute();
 }

@@ -35,7 +35,8 @@ export async function replayOrRun(
     return JSON.parse(seen.response) as StoredResponse;
   }
   const response = await run();
-  if (seen) await deleteRetryTokensBefore(deps.database.db, now - RETRY_TOKEN_TTL_MS);
+  // Tokens older than 24 h are forgotten (the tenancy's own, by the primary key's prefix).
+  await deleteRetryTokensBefore(deps.database.db, tenantId, now - RETRY_TOKEN_TTL_MS);
   await saveRetryToken(deps.database.db, { tenant_id: tenantId, token, request_hash: hash, response: JSON.stringify(response), created_at: now });
   return response;
 }

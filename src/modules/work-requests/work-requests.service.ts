@@ -11,6 +11,7 @@ import * as repo from './work-requests.repo.js';
 
 /** The outbox job that runs one work request; its handler dispatches on the operation type. */
 export const RUN_WORK_REQUEST = 'work-request.run';
+const MAX_STEP_ATTEMPTS = 5;
 
 export interface WorkRequestResource {
   entityType: string;
@@ -116,6 +117,7 @@ export async function runWorkRequest(
   workRequestId: string,
   stepFor: (operationType: string) => WorkRequestStep | undefined,
   errorCode: (error: AppError) => string,
+  attempt = 1,
 ): Promise<void> {
   const row = await repo.findWorkRequest(deps.database.db, workRequestId);
   if (!row || row.finished_at !== null) return;
@@ -140,18 +142,28 @@ export async function runWorkRequest(
     });
   } catch (error) {
     if (error instanceof AlreadyFinished) return;
-    if (!(error instanceof AppError)) throw error;
+    // An unexpected error is retried by the worker; after a few attempts the work request is
+    // finished FAILED, so a waiting client is not left polling a request that never ends.
+    if (!(error instanceof AppError) && attempt < MAX_STEP_ATTEMPTS) throw error;
+    if (!(error instanceof AppError)) deps.log.error({ err: error, workRequestId }, 'work request failed for good');
+    const failure = error instanceof AppError ? error : new AppError('internal', 'INTERNAL_ERROR', 'The work request could not be completed.');
     await inTransaction(deps.database, async (trx) => {
       const now = deps.clock.now();
       const timestamp = new Date(now).toISOString();
       const finished = await repo.finishWorkRequest(trx, workRequestId, {
         status: 'FAILED',
         resources: row.resources,
-        errors: JSON.stringify([{ code: errorCode(error), message: error.message, timestamp }]),
-        logs: JSON.stringify([...logs, { message: `failed: ${error.message}`, timestamp }]),
+        errors: JSON.stringify([{ code: failure.kind === 'internal' ? 'InternalServerError' : errorCode(failure), message: failure.message, timestamp }]),
+        logs: JSON.stringify([...logs, { message: `failed: ${failure.message}`, timestamp }]),
         finished_at: now,
       });
-      if (finished && context !== undefined) await step.onFailure?.(trx, now, context, error);
+      if (finished && context !== undefined) {
+        try {
+          await step.onFailure?.(trx, now, context, failure);
+        } catch (cleanup) {
+          deps.log.warn({ err: cleanup, workRequestId }, 'could not mark the resources of a failed work request');
+        }
+      }
     });
   }
   deps.wakeWorker();
