@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/app.js';
+import { saveProfile } from '../src/cli/config.js';
 import { cliHome, runTenantry, type CliResult } from './support/cli.js';
 import { startServer, type ServerProcess } from './support/server.js';
 
@@ -46,6 +47,28 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
       await cli(['setup', 'profile', '--profile-name', name, '--endpoint', server.url, '--tenancy', tenant.ocid, '--user', tenant.admin.ocid, '--fingerprint', keys.fingerprint, '--key-file', keys.privateKeyFile]),
       'setup profile',
     );
+    return { ...tenant, profile: name };
+  }
+
+  /**
+   * The same set-up without subprocesses (operator API over fetch, key and profile written here),
+   * for tests whose subject is not the set-up.
+   */
+  async function quickTenancy(subscriptionType: string) {
+    seq += 1;
+    const name = `q${seq}${randomBytes(2).toString('hex')}`;
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(`${server.url}/admin/v1${url}`, { method: 'POST', headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 201, await res.clone().text());
+      return res.json();
+    };
+    const tenant = await post('/tenants', { name, adminEmail: `admin@${name}.test`, subscriptionType });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const keyFile = path.join(home.home, 'keys', `${name}.pem`);
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+    fs.writeFileSync(keyFile, privateKey, { mode: 0o600 });
+    const { fingerprint } = await post(`/users/${tenant.admin.id}/api-keys`, { publicKey });
+    saveProfile(path.join(home.home, '.tenantry', 'config'), name, { endpoint: server.url, tenancy: tenant.ocid, user: tenant.admin.ocid, fingerprint, key_file: keyFile });
     return { ...tenant, profile: name };
   }
 
@@ -104,8 +127,8 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
   });
 
   test('--limit gives one page with opc-next-page, --all follows every page, --query shapes the result', async () => {
-    const parent = await tenancy('ANNUAL_COMMIT');
-    const recipients = [await tenancy('PAYG'), await tenancy('PAYG'), await tenancy('PAYG')];
+    const parent = await quickTenancy('ANNUAL_COMMIT');
+    const recipients = [await quickTenancy('PAYG'), await quickTenancy('PAYG'), await quickTenancy('PAYG')];
     for (const [i, r] of recipients.entries()) {
       ok(await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid, '--recipient-tenancy-id', r.ocid, '--display-name', `invite ${i}`]), 'create');
     }
@@ -126,8 +149,8 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
   });
 
   test('--from-json fills the options of --generate-full-command-json-input, and --if-match refuses a stale etag', async () => {
-    const parent = await tenancy('ANNUAL_COMMIT');
-    const child = await tenancy('PAYG');
+    const parent = await quickTenancy('ANNUAL_COMMIT');
+    const child = await quickTenancy('PAYG');
     const template = ok(await cli(['organizations', 'sender-invitation', 'create', '--generate-full-command-json-input']), 'template').json;
     assert.deepEqual(Object.keys(template).slice(0, 4), ['compartmentId', 'recipientTenancyId', 'displayName', 'recipientEmailAddress']);
     const input = { compartmentId: parent.ocid, recipientTenancyId: child.ocid, displayName: 'from json', subjects: ['LINK'] };
@@ -148,7 +171,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
   });
 
   test('errors exit with distinct codes: usage 2, authentication 3, not found 4, unreachable 6', async () => {
-    const parent = await tenancy('ANNUAL_COMMIT');
+    const parent = await quickTenancy('ANNUAL_COMMIT');
     const missing = await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing option --recipient-tenancy-id/);
@@ -183,5 +206,40 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     const governance = await cli(['governance-rules-control-plane', 'governance-rule', 'list', '--profile', parent.profile, '-c', parent.ocid]);
     assert.equal(governance.code, 4);
     assert.match(governance.stderr, /not available on this server/);
+  });
+
+  test('the other organization groups: subscription mapping, links, governance opt-out by the parent and opt-in by the child, work request lists', async () => {
+    const parent = await quickTenancy('ANNUAL_COMMIT');
+    const child = await quickTenancy('PAYG');
+    const p = ['--profile', parent.profile];
+    const c = ['--profile', child.profile];
+    const invited = ok(await cli(['organizations', 'sender-invitation', 'create', ...p, '-c', parent.ocid, '--recipient-tenancy-id', child.ocid, '--wait-for-state', 'SUCCEEDED', ...fast]), 'invite').json.data;
+    const senderId = invited.resources[0].identifier;
+    const recipientId = ok(await cli(['organizations', 'sender-invitation', 'get', ...p, '--sender-invitation-id', senderId, '--query', 'data.recipientInvitationId', '--raw-output']), 'get').stdout.trim();
+    ok(await cli(['organizations', 'recipient-invitation', 'accept', ...c, '--recipient-invitation-id', recipientId, '--wait-for-state', 'SUCCEEDED', ...fast]), 'accept');
+    const organizationId = ok(await cli(['organizations', 'organization', 'list', ...p, '-c', parent.ocid, '--query', 'data[0].id', '--raw-output']), 'org').stdout.trim();
+
+    const mapping = ok(await cli(['organizations', 'subscription-mapping', 'create', ...p, '-c', child.ocid, '--subscription-id', child.subscriptionId]), 'map').json.data;
+    assert.deepEqual([mapping.subscriptionId, mapping.isExplicitlyAssigned], [child.subscriptionId, true]);
+    const mappings = ok(await cli(['organizations', 'subscription-mapping', 'list', ...p, '--subscription-id', child.subscriptionId, '--all', '--query', 'data[].compartmentId']), 'mappings').json;
+    assert.ok(mappings.includes(child.ocid));
+    const assigned = ok(await cli(['organizations', 'assigned-subscription', 'list', ...c, '-c', child.ocid, '--query', 'data[].id']), 'assigned').json;
+    assert.deepEqual(assigned, [child.subscriptionId]);
+
+    const links = ok(await cli(['organizations', 'link', 'list', ...p, '--parent-tenancy-id', parent.ocid, '--query', 'data[].[childTenancyId, lifecycleState]']), 'links').json;
+    assert.deepEqual(links, [[child.ocid, 'ACTIVE']]);
+
+    const optOut = ok(await cli(['organizations', 'governance', 'organization-tenancy', 'remove', ...p, '--organization-id', organizationId, '--organization-tenancy-id', child.ocid, '--wait-for-state', 'SUCCEEDED', ...fast]), 'opt out').json.data;
+    assert.equal(optOut.status, 'SUCCEEDED');
+    const status = ok(await cli(['organizations', 'organization-tenancy', 'get', ...p, '--organization-id', organizationId, '--tenancy-id', child.ocid, '--query', 'data.governanceStatus', '--raw-output']), 'tenancy').stdout.trim();
+    assert.equal(status, 'OPTED_OUT');
+    ok(await cli(['organizations', 'governance', 'organization-tenancy', 'add', ...c, '--organization-id', organizationId, '--organization-tenancy-id', child.ocid, '--wait-for-state', 'SUCCEEDED', ...fast]), 'child opts in');
+    const back = ok(await cli(['organizations', 'organization-tenancy', 'get', ...p, '--organization-id', organizationId, '--tenancy-id', child.ocid, '--query', 'data.governanceStatus', '--raw-output']), 'tenancy').stdout.trim();
+    assert.equal(back, 'OPTED_IN');
+
+    const operations = ok(await cli(['organizations', 'work-request', 'list', ...p, '-c', parent.ocid, '--all', '--page-size', '1', '--query', 'data[].operationType']), 'work requests').json;
+    assert.ok(operations.includes('CREATE_SENDER_INVITATION'), operations.join());
+    const errors = ok(await cli(['organizations', 'work-request', 'list-work-request-errors', ...p, '--work-request-id', optOut.id]), 'errors').json;
+    assert.deepEqual(errors.data, []);
   });
 });
