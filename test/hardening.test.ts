@@ -32,7 +32,7 @@ describe('hardening of the HTTP surface', () => {
     const started = Date.now();
     await new Promise((resolve) => socket.once('close', resolve));
     const waited = Date.now() - started;
-    assert.ok(waited >= 2_900 && waited < 10_000, `closed after ${waited} ms`);
+    assert.ok(waited >= 2_500 && waited < 30_000, `closed after ${waited} ms`);
     assert.ok(answer === '' || /^HTTP\/1\.1 408/.test(answer), answer);
   });
 

@@ -22,12 +22,15 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /**
  * Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock).
- * `schema`: the PostgreSQL schema the store lives in when it is not the default one. Kysely looks
- * for its migration tables in every schema unless told which, so migrating two fresh schemas at
- * once (tests do) could see the other's table and fail with "kysely_migration_lock does not exist".
+ * Kysely looks for its own tables in every schema unless told which, so on PostgreSQL it is told
+ * the schema this connection works in (`schema`, or the connection's current schema): two fresh
+ * schemas migrating at once would otherwise see each other's tables.
  */
 export async function migrateToLatest(db: Db, options: { schema?: string } = {}): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, migrationTableSchema: options.schema }).migrateToLatest();
+  const schema =
+    options.schema ??
+    (capabilitiesOf(db).engine === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined);
+  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message}`, { cause: error });
