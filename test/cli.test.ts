@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/app.js';
+import { Writable } from 'node:stream';
 import { saveProfile } from '../src/cli/config.js';
+import { runCli } from '../src/cli/index.js';
 import { cliHome, runTenantry, type CliResult } from './support/cli.js';
 import { startServer, type ServerProcess } from './support/server.js';
 
@@ -75,7 +77,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
   test('parent invites with the seed command, waits for the work request, the child lists and accepts, the parent lists its tenancies', async () => {
     const parent = await tenancy('ANNUAL_COMMIT');
     const child = await tenancy('PAYG');
-    const created = ok(
+    const createdRun = ok(
       await cli([
         'organizations', 'sender-invitation', 'create', '--profile', parent.profile,
         '-c', parent.ocid, '--recipient-tenancy-id', child.ocid, '--display-name', 'Join Acme Group',
@@ -83,7 +85,9 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
         '--wait-for-state', 'SUCCEEDED', ...fast,
       ]),
       'sender-invitation create',
-    ).json.data;
+    );
+    assert.equal(createdRun.stderr, '', 'no progress display when stderr is not a terminal');
+    const created = createdRun.json.data;
     assert.equal(created.operationType, 'CREATE_SENDER_INVITATION');
     assert.equal(created.status, 'SUCCEEDED');
     const senderId = created.resources.find((r: { entityType: string }) => r.entityType === 'SenderInvitation').identifier;
@@ -241,5 +245,26 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.ok(operations.includes('CREATE_SENDER_INVITATION'), operations.join());
     const errors = ok(await cli(['organizations', 'work-request', 'list-work-request-errors', ...p, '--work-request-id', optOut.id]), 'errors').json;
     assert.deepEqual(errors.data, []);
+  });
+
+  test('on a terminal --wait-for-state shows the progress of the work request, and one that ends otherwise than waited for exits 5', async () => {
+    const parent = await quickTenancy('ANNUAL_COMMIT');
+    const child = await quickTenancy('PAYG');
+    let stdout = '';
+    let progress = '';
+    const terminal = Object.assign(new Writable({ write: (chunk, _e, done) => ((progress += String(chunk)), done()) }), { isTTY: true });
+    const code = await runCli(
+      ['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid, '--recipient-tenancy-id', child.ocid, '--wait-for-state', 'SUCCEEDED', ...fast],
+      { stdout: new Writable({ write: (chunk, _e, done) => ((stdout += String(chunk)), done()) }), stderr: terminal as unknown as NodeJS.WriteStream, env: { HOME: home.home } },
+    );
+    assert.equal(code, 0, progress);
+    assert.match(progress, /\rwork request (ACCEPTED|IN_PROGRESS|SUCCEEDED) \d+% \(\d+ s\)/);
+    assert.ok(progress.endsWith('\n'));
+    assert.equal(JSON.parse(stdout).data.status, 'SUCCEEDED');
+
+    const other = await quickTenancy('PAYG');
+    const waited = await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid, '--recipient-tenancy-id', other.ocid, '--wait-for-state', 'CANCELED', ...fast]);
+    assert.equal(waited.code, 5);
+    assert.match(waited.stderr, /finished SUCCEEDED, not CANCELED/);
   });
 });
