@@ -84,7 +84,7 @@ describe('tenantry CLI: the community handshake and streams against a running te
     assert.equal(owned, 1);
   });
 
-  test('a refused or declined invitation and a bad token exit non-zero with the service code', async () => {
+  test('a declined invitation cannot be accepted (exit 5), client credentials work in place of a token, a bad token or secret exits 3', async () => {
     const owner = await tenant('owner');
     const joiner = await tenant('joiner');
     const community = ok(await cli(['communities', 'community', 'create', '--profile', owner.profile, '--name', 'Declined']), 'create').json.data;
@@ -95,6 +95,14 @@ describe('tenantry CLI: the community handshake and streams against a running te
     assert.equal(late.code, 5);
     const error = JSON.parse(late.stderr.slice(late.stderr.indexOf('{')));
     assert.ok(error.code && error.message, late.stderr);
+
+    // A client-credential client instead of a token: the CLI fetches one from /identity/connect/token.
+    const client = await admin(['admin', 'client', 'create', '--tenant-id', owner.id, '--name', 'ci', '--roles', '["TenantAdministrator"]']);
+    ok(await cli(['setup', 'profile', '--profile-name', 'robot', '--endpoint', server.url, '--client-id', client.clientId, '--client-secret', client.clientSecret]), 'robot profile');
+    const names = ok(await cli(['communities', 'community', 'list', '--profile', 'robot', '--query', 'data[].Name']), 'robot list').json;
+    assert.deepEqual(names, ['Declined']);
+    ok(await cli(['setup', 'profile', '--profile-name', 'robot', '--client-secret', 'wrong']), 'robot secret');
+    assert.equal((await cli(['communities', 'community', 'list', '--profile', 'robot'])).code, 3);
 
     ok(await cli(['setup', 'profile', '--profile-name', 'stale', '--endpoint', server.url, '--token', 'not-a-token', '--tenant-id', joiner.id]), 'stale profile');
     const refused = await cli(['communities', 'community', 'list', '--profile', 'stale']);

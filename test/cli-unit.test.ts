@@ -39,6 +39,21 @@ describe('tenantry CLI pieces', () => {
     assert.equal(check('PUT', '/20230401/senderInvitations/x', '{"displayName":"a"}', '{"displayName":"b"}').ok, false);
   });
 
+  test('setup keys writes a private key that needs its passphrase, and signs with it once given', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-keys-'));
+    const made = await run(['setup', 'keys', '--output-dir', dir, '--passphrase', 's3cret']);
+    assert.equal(made.code, 0, made.stderr);
+    const { privateKeyFile, publicKeyFile, fingerprint } = JSON.parse(made.stdout).data;
+    const pem = fs.readFileSync(privateKeyFile, 'utf8');
+    assert.match(pem, /ENCRYPTED PRIVATE KEY/);
+    assert.equal(fingerprintOf(fs.readFileSync(publicKeyFile, 'utf8')), fingerprint);
+    assert.throws(() => loadSigningKey('t', 'u', fingerprint, pem));
+    assert.ok(loadSigningKey('t', 'u', fingerprint, pem, 's3cret'));
+    const again = await run(['setup', 'keys', '--output-dir', dir]);
+    assert.equal(again.code, 2, 'existing keys are not overwritten without --overwrite');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   test('profiles inherit DEFAULT, saving one profile keeps the others, and the file is private', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-ini-'));
     const file = path.join(dir, 'config');
