@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { LOCAL_IDENTITY_PROVIDER_ID } from '../src/modules/communities/communities.errors.js';
 import { createTestApp, operator, type SeededTenant, type TestApp } from './support/app.js';
 import { createCommunity, join, ocs, seedTenant, seedUser } from './support/communities.js';
 
@@ -88,6 +89,10 @@ describe('sharing streams into a community', () => {
     assert.equal((await call(partner.adminToken, 'GET', `${self}/Data/Last`, undefined, community.Id)).body.Value, 4);
     const legacy = await call(partner.adminToken, 'GET', `/api/v1-preview/Tenants/${partner.id}/Search/Communities/${community.Id}/Streams?query=&count=100`);
     assert.deepEqual(legacy.body.map((s: { Id: string }) => s.Id), ['flow']);
+    const asOwner = await ocs(t, owner.adminToken, 'GET', `/Communities/${community.Id}`, undefined, 200);
+    assert.deepEqual([asOwner.body.StreamsContributedCount, asOwner.body.TotalStreamsContributedCount], [1, 1]);
+    const asPartner = await ocs(t, partner.adminToken, 'GET', `/Communities/${community.Id}`, undefined, 200);
+    assert.deepEqual([asPartner.body.StreamsContributedCount, asPartner.body.TotalStreamsContributedCount], [0, 1]);
     const summary = await call(partner.adminToken, 'GET', `/api/v1-preview/Communities/${community.Id}/Summary`);
     assert.equal(summary.body.TotalStreams, 1);
     assert.deepEqual(
@@ -160,6 +165,14 @@ describe('sharing streams into a community', () => {
     const outsiderStream = await createStream(outsider, 'outside', [1]);
     assert.equal((await share(outsider, outsiderStream, elsewhere.MemberRoleId)).status, 403, 'the outsider holds no member role of that community');
     assert.equal((await share(outsider, outsiderStream, '00000000-0000-4000-8000-000000000001')).status, 400, 'an unknown role');
+  });
+
+  test('a user who is a member through a group reads shared streams too', async () => {
+    const reader = await seedUser(t, partner, ['TenantMember']);
+    const group = await operator(t, 'POST', `/tenants/${partner.id}/groups`, { name: 'shared-readers', members: [reader.id] });
+    assert.equal((await call(reader.token, 'GET', streamUrl, undefined, community.Id)).status, 403);
+    await ocs(t, partner.adminToken, 'PUT', `/Communities/${community.Id}/Tenants/${partner.id}/IdentityProviders/${LOCAL_IDENTITY_PROVIDER_ID}/Groups/${group.id}`, undefined, 200);
+    assert.equal((await call(reader.token, 'GET', `${streamUrl}/Data/Last`, undefined, community.Id)).body.Value, 4);
   });
 
   test('a removed tenant loses access at once', async () => {

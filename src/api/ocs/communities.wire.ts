@@ -42,9 +42,8 @@ export const communityOut = (c: Community): z.infer<typeof s.CommunityOutput> =>
   PreferredRegionId: c.preferredRegionId,
   CommunityRoles: c.roles.map(roleOut),
   Alias: c.alias,
-  // Stream counts belong to data sharing (§5); nothing is shared through this module.
-  StreamsContributedCount: 0,
-  TotalStreamsContributedCount: 0,
+  StreamsContributedCount: c.streamsContributed,
+  TotalStreamsContributedCount: c.totalStreamsContributed,
 });
 
 export const invitationOut = (i: Invitation): z.infer<typeof s.InvitationOutput> => ({

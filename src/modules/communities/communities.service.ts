@@ -5,7 +5,7 @@ import { forbidden, unauthenticated } from '../../platform/errors.js';
 import { newGuid } from '../../platform/ids.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
-import { unshareTenant } from '../streams/sharing.service.js';
+import { sharedStreamCounts, unshareTenant } from '../streams/sharing.service.js';
 import { rolesOf, type Role } from '../identity/identity.service.js';
 import { RoleScope } from '../identity/roles.js';
 import * as repo from './communities.repo.js';
@@ -62,6 +62,9 @@ export interface Community {
   createdAt: number;
   preferredRegionId: string | null;
   roles: Role[];
+  /** Streams the caller's tenant shares into the community, and all the caller can read there. */
+  streamsContributed: number;
+  totalStreamsContributed: number;
 }
 
 /** What the caller may do in one community, from its tenant's membership and its roles. */
@@ -160,6 +163,7 @@ export async function toCommunity(db: Executor, row: repo.CommunityRow, callerTe
   ]);
   const own = tenants.find((t) => t.tenant_id === callerTenantId);
   const alias = own?.community_alias ?? null;
+  const streams = await sharedStreamCounts(db, row.id, tenants.map((t) => ({ id: t.tenant_id, status: t.status })), callerTenantId);
   return {
     id: row.id,
     memberRoleId: row.member_role_id,
@@ -171,6 +175,8 @@ export async function toCommunity(db: Executor, row: repo.CommunityRow, callerTe
     preferredRegionId: row.preferred_region_id,
     tenants: tenants.map((t) => toCommunityTenant(t, counts, callerTenantId, resolveCompanyName)),
     roles: roles.map((r) => toRole(row, r)),
+    streamsContributed: streams.own,
+    totalStreamsContributed: streams.total,
   };
 }
 

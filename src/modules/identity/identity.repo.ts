@@ -56,13 +56,23 @@ export async function assignRoles(trx: Trx, tenantId: string, principalId: strin
     .execute();
 }
 
+/** The roles a user or client holds: its own, and (for a user) those of the groups it is in. */
 export function listRolesOfPrincipal(db: Executor, principalId: string): Promise<RoleRow[]> {
   return db
-    .selectFrom('role_assignments')
-    .innerJoin('roles', 'roles.id', 'role_assignments.role_id')
-    .selectAll('roles')
-    .where('role_assignments.principal_id', '=', principalId)
-    .orderBy('roles.name')
+    .selectFrom('roles')
+    .selectAll()
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('role_assignments')
+        .select('role_id')
+        .where((w) =>
+          w.or([
+            w('principal_id', '=', principalId),
+            w('principal_id', 'in', w.selectFrom('group_members').select('group_id').where('user_id', '=', principalId)),
+          ]),
+        ),
+    )
+    .orderBy('name')
     .execute();
 }
 

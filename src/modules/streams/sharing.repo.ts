@@ -50,3 +50,14 @@ export async function deleteSharesOfTenant(trx: Trx, communityId: string, tenant
   await trx.deleteFrom('sds_stream_shares').where('community_id', '=', communityId).where('tenant_id', '=', tenantId).execute();
   return streams;
 }
+
+/** How many streams each tenant shares into a community. */
+export async function countSharesByTenant(db: Executor, communityId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('sds_stream_shares')
+    .select(['tenant_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('community_id', '=', communityId)
+    .groupBy('tenant_id')
+    .execute();
+  return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
+}

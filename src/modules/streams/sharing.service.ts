@@ -1,4 +1,4 @@
-import type { Trx } from '../../platform/db/index.js';
+import type { Executor, Trx } from '../../platform/db/index.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { forbidden, invalid, notFound } from '../../platform/errors.js';
 import { GUID_PATTERN } from '../../platform/ids.js';
@@ -104,6 +104,21 @@ export async function planAclChange(
   }
   const sharedInto = [...sharedRoleIds(next, new Set(communities.keys()))].map((roleId) => communities.get(roleId)!.id);
   return { needed, sharedInto };
+}
+
+/**
+ * The stream counts of a community as one member tenant sees them: its own shares, and all shares
+ * it can read (a paused tenant's streams are hidden from the others).
+ */
+export async function sharedStreamCounts(
+  db: Executor,
+  communityId: string,
+  tenants: ReadonlyArray<{ id: string; status: string }>,
+  viewerTenantId: string,
+): Promise<{ own: number; total: number }> {
+  const counts = await repo.countSharesByTenant(db, communityId);
+  const total = tenants.filter((t) => t.status !== 'Paused' || t.id === viewerTenantId).reduce((sum, t) => sum + (counts.get(t.id) ?? 0), 0);
+  return { own: counts.get(viewerTenantId) ?? 0, total };
 }
 
 export async function recordShares(trx: Trx, stream: { tenantId: string; namespaceId: string; streamId: string }, communityIds: readonly string[], now: number): Promise<void> {
