@@ -51,7 +51,7 @@ describe('the web console in Chromium: both seed procedures through their labels
       body: JSON.stringify({ name, adminEmail, adminPassword: PASSWORD, subscriptionType }),
     });
     assert.equal(res.status, 201, await res.clone().text());
-    return (await res.json()) as { id: string; ocid: string; name: string; admin: { email: string } };
+    return (await res.json()) as { id: string; ocid: string; name: string; admin: { id: string; email: string } };
   }
 
   /** A user's own browser (a context of its own: its own cookies). */
@@ -237,10 +237,10 @@ describe('the web console in Chromium: both seed procedures through their labels
     await shot(carol, 'sender-notified-accepted');
 
     await nav.getByRole('link', { name: 'Tenancies' }).click();
-    const headers = await carol.getByRole('columnheader').allInnerTexts();
-    assert.deepEqual(headers, ['Tenancy name', 'Tenancy OCID', 'Status', 'Organization governance', 'Join Date']);
     const childRow = carol.getByRole('row').filter({ hasText: child.ocid });
     await childRow.getByRole('cell', { name: 'Joined', exact: true }).waitFor();
+    const headers = await carol.getByRole('columnheader').allInnerTexts();
+    assert.deepEqual(headers, ['Tenancy name', 'Tenancy OCID', 'Status', 'Organization governance', 'Join Date']);
     const cells = await childRow.getByRole('cell').allInnerTexts();
     assert.equal(cells[0], child.name);
     assert.equal(cells[2], 'Active');
@@ -253,5 +253,139 @@ describe('the web console in Chromium: both seed procedures through their labels
     await dave.getByRole('row').filter({ hasText: child.ocid }).waitFor();
     assert.equal(await dave.getByRole('button', { name: 'Invite tenancy' }).count(), 0, 'a child cannot invite');
     await shot(dave, 'child-tenancies');
+  });
+  /** An OCS call with a bearer token (to set up what a test is not about). */
+  async function ocs(token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  async function tokenOf(userId: string): Promise<string> {
+    const res = await fetch(`${server.url}/admin/v1/users/${userId}/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  test('communities, the rest of the page: pause and resume, alias, resend, delete, decline, community users, a shared stream chart, remove a tenant', async () => {
+    const shot = screenshots('community-management');
+    const tag = randomBytes(3).toString('hex');
+    const owner = await tenant(`Northwind ${tag}`, `erin-${tag}@northwind.test`);
+    const member = await tenant(`Tailspin ${tag}`, `frank-${tag}@tailspin.test`);
+    const ownerToken = await tokenOf(owner.admin.id);
+    const memberToken = await tokenOf(member.admin.id);
+    // Set up over the API: a community both tenants are in, and a stream of the owner shared into it.
+    const community = await ocs(ownerToken, 'POST', '/api/v1-preview/Communities', { Name: 'Grid', Description: 'grid telemetry' });
+    const first = await ocs(ownerToken, 'POST', `/api/v1-preview/Communities/${community.Id}/Invitations`, { InvitationRecipient: `ops-${tag}@tailspin.test` });
+    await ocs(memberToken, 'PUT', `/api/v1-preview/CommunityInvitations/${first.Id}`, { Action: 'Accept' });
+    await ocs(ownerToken, 'PUT', `/api/v1-preview/CommunityInvitations/${first.Id}`, { Action: 'Confirm' });
+    await fetch(`${server.url}/admin/v1/tenants/${owner.id}/namespaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'data' }),
+    });
+    const ns = `/api/v1/Tenants/${owner.id}/Namespaces/data`;
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 0, minute)).toISOString();
+    await ocs(ownerToken, 'POST', `${ns}/Types/Reading`, {
+      Id: 'Reading',
+      SdsTypeCode: 'Object',
+      Properties: [
+        { Id: 'Time', IsKey: true, SdsType: { SdsTypeCode: 'DateTime' } },
+        { Id: 'Value', SdsType: { SdsTypeCode: 'Double' } },
+      ],
+    });
+    await ocs(ownerToken, 'POST', `${ns}/Streams/load`, { TypeId: 'Reading', Name: 'Feeder load', Description: 'MW' });
+    await ocs(ownerToken, 'POST', `${ns}/Streams/load/Data`, [3, 5, 4, 8, 6].map((v, i) => ({ Time: at(i), Value: v })));
+    const acl = await ocs(ownerToken, 'GET', `${ns}/Streams/load/AccessControl`);
+    acl.RoleTrusteeAccessControlEntries.push({ Trustee: { Type: 3, ObjectId: community.MemberRoleId }, AccessType: 0, AccessRights: 1 });
+    await ocs(ownerToken, 'PUT', `${ns}/Streams/load/AccessControl`, acl);
+
+    const frank = await userPage();
+    await frank.goto(`${server.url}/console/communities/${community.Id}`);
+    await signIn(frank, member.admin.email, member.name);
+    const myRow = frank.getByRole('row').filter({ hasText: `${member.name} (your tenant)` });
+    await myRow.getByRole('button', { name: 'Pause sharing' }).click();
+    await myRow.getByRole('cell', { name: 'Sharing Paused' }).waitFor();
+    await shot(frank, 'member-paused-sharing');
+    await myRow.getByRole('button', { name: 'Resume sharing' }).click();
+    await myRow.getByRole('cell', { name: 'Sharing Active' }).waitFor();
+    await frank.getByLabel('Community alias').fill('Our grid');
+    await frank.getByRole('button', { name: 'Save' }).click();
+    await frank.getByRole('definition').getByText('Our grid', { exact: true }).waitFor();
+    await shot(frank, 'member-alias');
+
+    // Community users: the member gives itself the community member role, then reads the chart.
+    await frank.getByRole('tab', { name: 'Community users' }).click();
+    await frank.getByLabel('User id').fill(member.admin.id);
+    await frank.getByRole('button', { name: 'Add user' }).click();
+    await frank.getByRole('row').filter({ hasText: member.admin.email }).waitFor();
+    await shot(frank, 'member-community-users');
+    await frank.getByRole('tab', { name: 'Shared streams' }).click();
+    await frank.getByRole('row').filter({ hasText: owner.name }).getByRole('button', { name: 'Feeder load' }).click();
+    await frank.getByRole('button', { name: 'Show values' }).click();
+    const chart = frank.getByRole('img', { name: /Value of Feeder load: 5 values from 3 to 8/ });
+    await chart.waitFor();
+    assert.equal(await chart.locator('circle').count(), 5);
+    await frank.getByLabel('Start index').fill(at(1));
+    await frank.getByLabel('End index').fill(at(3));
+    await frank.getByRole('button', { name: 'Show values' }).click();
+    await frank.getByRole('img', { name: /3 values from 4 to 8/ }).waitFor();
+    await shot(frank, 'member-stream-chart');
+
+    // The owner resends and deletes one invitation; another is declined by its recipient.
+    const erin = await userPage();
+    await erin.goto(`${server.url}/console/communities/${community.Id}/invitations`);
+    await signIn(erin, owner.admin.email, owner.name);
+    const again = `again-${tag}@tailspin.test`;
+    const gone = `gone-${tag}@tailspin.test`;
+    for (const email of [again, gone]) await ocs(ownerToken, 'POST', `/api/v1-preview/Communities/${community.Id}/Invitations`, { InvitationRecipient: email });
+    const declined = await ocs(ownerToken, 'POST', `/api/v1-preview/Communities/${community.Id}/Invitations`, { InvitationRecipient: `no-${tag}@elsewhere.test` });
+    const outsider = await tenant(`Elsewhere ${tag}`, `gina-${tag}@elsewhere.test`);
+    const gina = await userPage();
+    await gina.goto(`${server.url}/console/community-invitations/${declined.Id}`);
+    await signIn(gina, outsider.admin.email, outsider.name);
+    await gina.getByRole('button', { name: 'Decline' }).click();
+    await gina.getByText('You declined this invitation.').waitFor();
+
+    await erin.reload();
+    await erin.getByRole('row').filter({ hasText: `no-${tag}@elsewhere.test` }).getByRole('cell', { name: 'Invitation Declined' }).waitFor();
+    await erin.getByRole('row').filter({ hasText: first.InvitationRecipient }).getByRole('cell', { name: 'Confirmed' }).waitFor();
+    await erin.getByRole('button', { name: again }).click();
+    let pane = erin.getByRole('dialog', { name: 'Invitation Details' });
+    await pane.getByRole('button', { name: 'Resend' }).click();
+    await pane.getByText('Invitation sent again.').waitFor();
+    await smtp.waitFor((m) => m.to.includes(again), 2, 15_000);
+    await erin.getByRole('button', { name: gone }).click();
+    pane = erin.getByRole('dialog', { name: 'Invitation Details' });
+    await pane.getByRole('button', { name: 'Delete' }).click();
+    await pane.getByRole('button', { name: 'Delete invitation' }).click();
+    await pane.waitFor({ state: 'detached' });
+    await erin.getByRole('button', { name: gone }).waitFor({ state: 'detached' });
+    await shot(erin, 'owner-invitations-statuses');
+
+    // An action the API refuses is shown in words next to it.
+    await erin.getByRole('tab', { name: 'Tenants' }).click();
+    await erin.getByRole('button', { name: 'Invite Tenant' }).click();
+    await erin.getByLabel('Email', { exact: true }).fill('not-an-email@');
+    await erin.getByLabel('Email', { exact: true }).evaluate((el) => el.removeAttribute('type'));
+    await erin.getByRole('button', { name: 'Send' }).click();
+    const refusal = erin.getByRole('form', { name: 'Invite Tenant' }).getByRole('alert');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /InvitationRecipient|email/i);
+    await shot(erin, 'owner-invite-error-in-words');
+
+    const memberRow = erin.getByRole('row').filter({ hasText: member.name });
+    await memberRow.getByRole('button', { name: 'Remove tenant' }).click();
+    await erin.getByRole('alertdialog', { name: 'Remove tenant' }).getByRole('button', { name: 'Remove', exact: true }).click();
+    await memberRow.waitFor({ state: 'detached' });
+    await shot(erin, 'owner-removed-tenant');
   });
 });

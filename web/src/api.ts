@@ -32,7 +32,7 @@ function messageOf(status: number, body: unknown, text: string): { message: stri
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     // OCS ErrorResponse {OperationId, Error, Reason, Resolution}
-    if (typeof b.Error === 'string') return { message: [b.Error, b.Resolution].filter(Boolean).join(' '), code: String(b.Reason ?? '') };
+    if (typeof b.Error === 'string') return { message: [b.Error, b.Resolution].filter(Boolean).map((m) => String(m).replace(/([^.!?])$/, '$1.')).join(' '), code: String(b.Reason ?? '') };
     // OCI {code, message} and the operator/console {code, message}
     if (typeof b.message === 'string') return { message: b.message, code: String(b.code ?? '') };
   }
