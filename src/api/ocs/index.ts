@@ -4,6 +4,7 @@ import { bearerAuth } from '../../platform/http/auth.js';
 import { authenticateBearer } from '../../modules/identity/identity.service.js';
 import { consoleSessionAuth } from '../console/session-auth.js';
 import { ocsCommunityRoutes } from './communities.routes.js';
+import { communityCollectionRoutes } from './community-collection.routes.js';
 import { ocsRolesRoutes } from './roles.routes.js';
 import { ocsCommunityDataRoutes, ocsStreamsRoutes } from './streams.routes.js';
 
@@ -12,6 +13,7 @@ export async function ocsApi(app: FastifyInstance, opts: { deps: ServiceDeps; pr
   app.addHook('onRequest', bearerAuth((token) => authenticateBearer(opts.deps, token), consoleSessionAuth(opts.deps)));
   await app.register(ocsRolesRoutes, { deps: opts.deps });
   await app.register(ocsCommunityRoutes, { deps: opts.deps });
+  await app.register(communityCollectionRoutes, { deps: opts.deps });
   await app.register(ocsStreamsRoutes, { deps: opts.deps });
   await app.register(ocsCommunityDataRoutes, { deps: opts.deps });
 }

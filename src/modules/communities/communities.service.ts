@@ -5,7 +5,9 @@ import { forbidden, unauthenticated } from '../../platform/errors.js';
 import { newGuid } from '../../platform/ids.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
+import { AccessRights } from '../streams/access.js';
 import { sharedStreamCounts, unshareTenant } from '../streams/sharing.service.js';
+import { requireCollectionRight } from './collection-acl.service.js';
 import { rolesOf, type Role } from '../identity/identity.service.js';
 import { RoleScope } from '../identity/roles.js';
 import * as repo from './communities.repo.js';
@@ -231,9 +233,7 @@ export { emailOf as principalEmail };
  */
 export async function createCommunity(deps: ServiceDeps, actor: Principal, input: CreateCommunityInput): Promise<Community> {
   const tenantId = tenantOf(actor);
-  if (!(await isTenantCommunityAdmin(deps, actor))) {
-    throw forbidden('COMMUNITY_ACCESS_DENIED', 'creating a community needs the TenantAdministrator or CommunityAdministrator role');
-  }
+  await requireCollectionRight(deps, actor, AccessRights.Write, 'creating a community');
   const name = input.name.trim();
   const actorEmail = await emailOf(deps.database.db, actor);
   const row = await inTransaction(

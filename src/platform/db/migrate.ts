@@ -7,6 +7,7 @@ import * as organizations from '../../migrations/2026-11-22T02-organizations.js'
 import * as streams from '../../migrations/2026-11-22T03-streams.js';
 import * as streamShares from '../../migrations/2026-11-22T04-stream-shares.js';
 import * as consoleSessions from '../../migrations/2026-11-22T05-console-sessions.js';
+import * as communityCollectionAcl from '../../migrations/2026-11-22T06-community-collection-acl.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T03-streams': streams,
   '2026-11-22T04-stream-shares': streamShares,
   '2026-11-22T05-console-sessions': consoleSessions,
+  '2026-11-22T06-community-collection-acl': communityCollectionAcl,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -378,6 +378,12 @@ export interface ConsoleSessionsTable {
   expires_at: Millis;
 }
 
+export interface CommunityCollectionAclsTable {
+  tenant_id: string;
+  acl: JsonText;
+  updated_at: Millis;
+}
+
 export interface DB {
   tenants: TenantsTable;
   subscriptions: SubscriptionsTable;
@@ -411,6 +417,7 @@ export interface DB {
   communities: CommunitiesTable;
   community_tenants: CommunityTenantsTable;
   community_invitations: CommunityInvitationsTable;
+  community_collection_acls: CommunityCollectionAclsTable;
   console_sessions: ConsoleSessionsTable;
 }
 
