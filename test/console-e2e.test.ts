@@ -247,6 +247,12 @@ describe('the web console in Chromium: both seed procedures through their labels
     assert.notEqual(cells[4], '—');
     await shot(carol, 'tenancies-after');
 
+    // Subscriptions: the child is mapped to the organization's default subscription.
+    await nav.getByRole('link', { name: 'Subscriptions' }).click();
+    await carol.getByRole('row').filter({ hasText: child.name }).getByRole('cell', { name: 'Default', exact: true }).waitFor();
+    await carol.getByText('No cost report on this server yet').waitFor();
+    await shot(carol, 'subscriptions');
+
     // The child's Tenancies page lists itself and its parent.
     await dave.getByRole('navigation', { name: 'Console navigation' }).getByRole('link', { name: 'Tenancies' }).click();
     await dave.getByRole('row').filter({ hasText: parent.ocid }).waitFor();
@@ -387,5 +393,62 @@ describe('the web console in Chromium: both seed procedures through their labels
     await erin.getByRole('alertdialog', { name: 'Remove tenant' }).getByRole('button', { name: 'Remove', exact: true }).click();
     await memberRow.waitFor({ state: 'detached' });
     await shot(erin, 'owner-removed-tenant');
+  });
+  test('organizations: the sender revokes one invitation, another recipient declines from its received invitations, and the sent list filters by status on the server', async () => {
+    const shot = screenshots('organization-invitations');
+    const tag = randomBytes(3).toString('hex');
+    const parent = await tenant(`Globex ${tag}`, `hank-${tag}@globex.test`, 'ANNUAL_COMMIT');
+    const revoked = await tenant(`Initech ${tag}`, `ivy-${tag}@initech.test`, 'PAYG');
+    const declining = await tenant(`Hooli ${tag}`, `jack-${tag}@hooli.test`, 'PAYG');
+    const hank = await userPage();
+    await hank.goto(`${server.url}/console/organizations/tenancies`);
+    await signIn(hank, parent.admin.email, parent.name);
+
+    const invite = async (name: string, ocid: string, email: string) => {
+      await hank.getByRole('button', { name: 'Invite tenancy' }).click();
+      const panel = hank.getByRole('dialog', { name: 'Invite tenancy' });
+      await panel.getByLabel('Invitation name').fill(name);
+      await panel.getByLabel('Recipient tenancy OCID').fill(ocid);
+      await panel.getByLabel('Recipient email', { exact: true }).fill(email);
+      await panel.getByLabel('Confirm recipient email').fill(email);
+      await panel.getByRole('button', { name: 'Next' }).click();
+      await panel.getByLabel('Require tenancy to join organization governance').uncheck();
+      await panel.getByRole('button', { name: 'Next' }).click();
+      assert.match(await panel.getByRole('region', { name: 'Review' }).innerText(), /Join organization governance\s+Not required/);
+      await panel.getByRole('button', { name: 'Invite tenancy', exact: true }).click();
+      await panel.getByText('The invitation is sent').waitFor();
+      await panel.getByRole('button', { name: 'Close', exact: true }).click();
+    };
+    await invite('To be revoked', revoked.ocid, `ivy-${tag}@initech.test`);
+    await invite('To be declined', declining.ocid, `jack-${tag}@hooli.test`);
+
+    const nav = hank.getByRole('navigation', { name: 'Console navigation' });
+    await nav.getByRole('link', { name: 'Sent invitations' }).click();
+    const revokeRow = hank.getByRole('row').filter({ hasText: 'To be revoked' });
+    await revokeRow.getByRole('button', { name: 'Revoke' }).click();
+    await hank.getByText('Revoking the invitation: Succeeded').waitFor();
+    await revokeRow.getByRole('cell', { name: 'Canceled' }).waitFor();
+    await shot(hank, 'sender-revoked');
+
+    const jack = await userPage();
+    await jack.goto(`${server.url}/console/`);
+    await signIn(jack, declining.admin.email, declining.name);
+    await jack.getByRole('navigation', { name: 'Console navigation' }).getByRole('link', { name: 'Received invitations' }).click();
+    const received = jack.getByRole('row').filter({ hasText: 'To be declined' });
+    await received.getByRole('cell', { name: 'Active' }).waitFor();
+    await shot(jack, 'recipient-received-list');
+    await received.getByRole('link', { name: 'To be declined' }).click();
+    await jack.getByText('Joins organization governance').waitFor();
+    await jack.getByRole('button', { name: 'Decline' }).click();
+    await jack.getByText('You declined the invitation.').waitFor();
+    await jack.getByTestId('received-status').getByText('Ignored').waitFor();
+    await shot(jack, 'recipient-declined');
+
+    await hank.getByLabel('Status').selectOption('CANCELED');
+    await hank.getByRole('row').filter({ hasText: 'To be revoked' }).waitFor();
+    assert.equal(await hank.getByRole('row').filter({ hasText: 'To be declined' }).count(), 0);
+    await hank.getByLabel('Status').selectOption('ACCEPTED');
+    await hank.getByText('No invitation with status Accepted.').waitFor();
+    await shot(hank, 'sender-filtered');
   });
 });

@@ -185,6 +185,9 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
     assert.match(root.body, /<div id="root">/);
     assert.match(String(root.headers['content-security-policy']), /default-src 'self'/);
     assert.equal(root.headers['x-frame-options'], 'DENY');
+    const bare = await t.app.inject({ method: 'GET', url: '/console' });
+    assert.equal(bare.statusCode, 200);
+    assert.equal(bare.body, root.body);
     const deep = await t.app.inject({ method: 'GET', url: '/console/communities/0f8fad5b-d9cb-469f-a165-70867728950e/invitations/x' });
     assert.equal(deep.statusCode, 200);
     assert.equal(deep.body, root.body);
