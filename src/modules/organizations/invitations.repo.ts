@@ -187,3 +187,35 @@ export function updateRecipientInvitation(
   if (guard.lifecycleState) q = q.where('lifecycle_state', '=', guard.lifecycleState);
   return q.returningAll().executeTakeFirst();
 }
+
+type Guard = { status?: string; lifecycleState?: string };
+type Changes<R> = Partial<Omit<R, 'id' | 'version'>>;
+
+/**
+ * A state transition guarded by the states it leaves (compare-and-set on state, not on version,
+ * so an edit of tags meanwhile does not block it); bumps the version. Undefined when the guard failed.
+ */
+export function transitionSenderInvitation(trx: Trx, id: string, changes: Changes<SenderInvitationRow>, guard: Guard): Promise<SenderInvitationRow | undefined> {
+  let q = trx
+    .updateTable('org_sender_invitations')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+    .where('id', '=', id);
+  if (guard.status) q = q.where('status', '=', guard.status);
+  if (guard.lifecycleState) q = q.where('lifecycle_state', '=', guard.lifecycleState);
+  return q.returningAll().executeTakeFirst();
+}
+
+export function transitionRecipientInvitation(
+  trx: Trx,
+  id: string,
+  changes: Changes<RecipientInvitationRow>,
+  guard: Guard,
+): Promise<RecipientInvitationRow | undefined> {
+  let q = trx
+    .updateTable('org_recipient_invitations')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+    .where('id', '=', id);
+  if (guard.status) q = q.where('status', '=', guard.status);
+  if (guard.lifecycleState) q = q.where('lifecycle_state', '=', guard.lifecycleState);
+  return q.returningAll().executeTakeFirst();
+}

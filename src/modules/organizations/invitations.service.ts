@@ -9,7 +9,7 @@ import { createWorkRequest } from '../work-requests/work-requests.service.js';
 import * as repo from './invitations.repo.js';
 import { assertMaySend, canBeInvited, canInvite } from './membership.js';
 import { actingTenancy, checkIfMatch, etagOf, iso, json, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
-import { incorrectState, invalidParameter, limitExceeded, orgNotFound, ruleConflict, tooManyInvitations } from './organizations.errors.js';
+import { etagMismatch, incorrectState, invalidParameter, limitExceeded, orgNotFound, ruleConflict, tooManyInvitations } from './organizations.errors.js';
 import { countActiveChildren, findMembership, findOrganizationOfParent } from './organizations.repo.js';
 
 /** The sweep job that writes down an invitation's expiry when its time comes. */
@@ -298,7 +298,7 @@ export async function updateSenderInvitation(
   const updated = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
     const next = await repo.updateSenderInvitation(trx, row.id, row.version, { ...tagChanges(input), updated_at: now });
-    if (!next) throw incorrectState('the invitation changed while it was being updated; read it again');
+    if (!next) throw ifMatch ? etagMismatch() : incorrectState('the invitation changed while it was being updated; read it again');
     await recordChange(trx, actor, now, {
       tenantId: tenant.id,
       action: 'sender-invitation.update',
@@ -335,7 +335,7 @@ export async function cancelSenderInvitation(deps: ServiceDeps, actor: Principal
   assertOpen(row, deps.clock.now());
   const result = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
-    const claimed = await repo.updateSenderInvitation(trx, row.id, row.version, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
+    const claimed = await repo.transitionSenderInvitation(trx, row.id, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
     if (!claimed) throw ruleConflict('the invitation was answered or changed meanwhile; read it again');
     const workRequestId = await createWorkRequest(trx, now, {
       realm: deps.config.realm,
@@ -382,7 +382,7 @@ export async function updateRecipientInvitation(
   const updated = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
     const next = await repo.updateRecipientInvitation(trx, row.id, row.version, { ...tagChanges(input), updated_at: now });
-    if (!next) throw incorrectState('the invitation changed while it was being updated; read it again');
+    if (!next) throw ifMatch ? etagMismatch() : incorrectState('the invitation changed while it was being updated; read it again');
     await recordChange(trx, actor, now, {
       tenantId: tenant.id,
       action: 'recipient-invitation.update',
@@ -416,8 +416,8 @@ export async function acceptRecipientInvitation(deps: ServiceDeps, actor: Princi
     }
     const senderMembership = await findMembership(trx, sent.tenant_id);
     if (senderMembership?.role === 'CHILD') throw ruleConflict('the sender has become a child tenancy and cannot take children');
-    const claimed = await repo.updateSenderInvitation(trx, sent.id, sent.version, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
-    const mine = claimed && (await repo.updateRecipientInvitation(trx, row.id, row.version, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' }));
+    const claimed = await repo.transitionSenderInvitation(trx, sent.id, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
+    const mine = claimed && (await repo.transitionRecipientInvitation(trx, row.id, { lifecycle_state: 'UPDATING', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' }));
     if (!mine) throw ruleConflict('the invitation was answered or changed meanwhile; read it again');
     const workRequestId = await createWorkRequest(trx, now, {
       realm: deps.config.realm,
@@ -442,7 +442,7 @@ export async function ignoreRecipientInvitation(deps: ServiceDeps, actor: Princi
   assertOpen(row, deps.clock.now());
   const updated = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
-    const next = await repo.updateRecipientInvitation(trx, row.id, row.version, { status: 'IGNORED', lifecycle_state: 'INACTIVE', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
+    const next = await repo.transitionRecipientInvitation(trx, row.id, { status: 'IGNORED', lifecycle_state: 'INACTIVE', updated_at: now }, { status: 'PENDING', lifecycleState: 'ACTIVE' });
     if (!next) throw ruleConflict('the invitation was answered or changed meanwhile; read it again');
     await recordChange(trx, actor, now, { tenantId: tenant.id, action: 'recipient-invitation.ignore', resourceType: 'RecipientInvitation', resourceId: row.id, after: { status: 'IGNORED' } });
     return next;

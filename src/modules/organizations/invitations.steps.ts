@@ -56,10 +56,9 @@ export function sendInvitationStep(deps: ServiceDeps): WorkRequestStep<SendConte
         updated_at: now,
       };
       await repo.insertRecipientInvitation(trx, ri);
-      const active = await repo.updateSenderInvitation(
+      const active = await repo.transitionSenderInvitation(
         trx,
         invitation.id,
-        invitation.version,
         { lifecycle_state: 'ACTIVE', recipient_invitation_id: ri.id, updated_at: now },
         { lifecycleState: 'CREATING' },
       );
@@ -94,7 +93,7 @@ export function sendInvitationStep(deps: ServiceDeps): WorkRequestStep<SendConte
       };
     },
     async onFailure(trx, now, { invitation }) {
-      await repo.updateSenderInvitation(trx, invitation.id, invitation.version, { lifecycle_state: 'FAILED', status: 'FAILED', updated_at: now });
+      await repo.transitionSenderInvitation(trx, invitation.id, { lifecycle_state: 'FAILED', status: 'FAILED', updated_at: now }, { lifecycleState: 'CREATING' });
     },
   };
 }
@@ -114,9 +113,9 @@ export function cancelInvitationStep(deps: ServiceDeps): WorkRequestStep<CancelC
       return { actor: payload.actor, invitation, mirror };
     },
     async perform(trx, now, { actor, invitation, mirror }) {
-      const done = await repo.updateSenderInvitation(trx, invitation.id, invitation.version, { status: 'CANCELED', lifecycle_state: 'INACTIVE', updated_at: now }, { lifecycleState: 'UPDATING' });
+      const done = await repo.transitionSenderInvitation(trx, invitation.id, { status: 'CANCELED', lifecycle_state: 'INACTIVE', updated_at: now }, { lifecycleState: 'UPDATING' });
       if (!done) throw new Error(`sender invitation ${invitation.id} changed while it was being canceled`);
-      if (mirror) await repo.updateRecipientInvitation(trx, mirror.id, mirror.version, { status: 'CANCELED', lifecycle_state: 'INACTIVE', updated_at: now }, { status: 'PENDING' });
+      if (mirror) await repo.transitionRecipientInvitation(trx, mirror.id, { status: 'CANCELED', lifecycle_state: 'INACTIVE', updated_at: now }, { status: 'PENDING' });
       await recordChange(trx, actor, now, { tenantId: invitation.tenant_id, action: 'sender-invitation.canceled', resourceType: 'SenderInvitation', resourceId: invitation.id, after: { status: 'CANCELED' } });
       return { resources: [senderResource(invitation.id, 'UPDATED')], log: 'invitation canceled' };
     },
@@ -187,8 +186,8 @@ export function acceptInvitationStep(deps: ServiceDeps): WorkRequestStep<AcceptC
 }
 
 async function closeBoth(trx: Trx, now: number, mine: repo.RecipientInvitationRow, sent: repo.SenderInvitationRow, status: string, lifecycle: string) {
-  const a = await repo.updateRecipientInvitation(trx, mine.id, mine.version, { status, lifecycle_state: lifecycle, updated_at: now }, { lifecycleState: 'UPDATING' });
-  const b = await repo.updateSenderInvitation(trx, sent.id, sent.version, { status, lifecycle_state: lifecycle, updated_at: now }, { lifecycleState: 'UPDATING' });
+  const a = await repo.transitionRecipientInvitation(trx, mine.id, { status, lifecycle_state: lifecycle, updated_at: now }, { lifecycleState: 'UPDATING' });
+  const b = await repo.transitionSenderInvitation(trx, sent.id, { status, lifecycle_state: lifecycle, updated_at: now }, { lifecycleState: 'UPDATING' });
   if (!a || !b) throw new Error(`invitation ${mine.id} changed while its acceptance ran`);
 }
 
