@@ -117,9 +117,11 @@ export function terminateLinkStep(deps: ServiceDeps): WorkRequestStep {
     async perform(trx, now, { actor, link, child }) {
       const done = await repo.terminateLink(trx, link.id, now);
       if (!done) throw ruleConflict(`the link ${link.id} is no longer active`);
-      if (link.feature === 'CORE' && child) {
+      const member = child && (await repo.findOrgTenancyById(trx, child.id));
+      if (link.feature === 'CORE' && member) {
         await repo.setLinksOfChildState(trx, link.child_tenant_id, 'ACTIVE', 'TERMINATED', now);
-        await repo.updateOrgTenancy(trx, child.id, child.version, { lifecycle_state: 'INACTIVE', left_at: now, updated_at: now });
+        const left = await repo.updateOrgTenancy(trx, member.id, member.version, { lifecycle_state: 'INACTIVE', left_at: now, updated_at: now });
+        if (!left) throw new Error(`organization tenancy ${member.tenancy_id} changed while its link was removed`);
         await repo.endActiveMapping(trx, link.child_tenant_id, now);
       }
       await recordChange(trx, actor, now, { tenantId: link.parent_tenant_id, action: 'link.terminated', resourceType: 'Link', resourceId: link.id, after: { lifecycleState: 'TERMINATED' } });

@@ -324,7 +324,9 @@ export function assignDefaultSubscriptionStep(deps: ServiceDeps): WorkRequestSte
       if (!org) throw new Error(`organization ${p.organizationId} is gone`);
       return { ...p, org };
     },
-    async perform(trx, now, { actor, org, subscriptionId }) {
+    async perform(trx, now, { actor, org: loaded, subscriptionId }) {
+      // Re-read in the transaction: the version read before it may be stale by now.
+      const org = (await repo.findOrganization(trx, loaded.id)) ?? loaded;
       const next = await repo.updateOrganization(trx, org.id, org.version, { default_subscription_id: subscriptionId, updated_at: now });
       if (!next) throw incorrectState('the organization changed meanwhile');
       await repo.moveImplicitMappings(trx, org.id, subscriptionId, now);
@@ -345,7 +347,9 @@ export function governanceStep(deps: ServiceDeps): WorkRequestStep {
     async load(p: Payload & { organizationTenancyRowId: string; governanceStatus: GovernanceStatus }) {
       return { ...p, row: await loadTenancyRow(deps, p.organizationTenancyRowId) };
     },
-    async perform(trx, now, { actor, row, governanceStatus }) {
+    async perform(trx, now, { actor, row: loaded, governanceStatus }) {
+      const row = (await repo.findOrgTenancyById(trx, loaded.id)) ?? loaded;
+      if (row.left_at !== null) throw ruleConflict(`tenancy ${row.tenancy_id} is no longer in the organization`);
       const next = await repo.updateOrgTenancy(trx, row.id, row.version, { governance_status: governanceStatus, updated_at: now });
       if (!next) throw incorrectState('the tenancy changed meanwhile');
       await recordChange(trx, actor, now, { tenantId: row.tenant_id, action: 'organization.tenancy.governance', resourceType: 'OrganizationTenancy', resourceId: row.tenancy_id, before: { governanceStatus: row.governance_status }, after: { governanceStatus } });
@@ -359,7 +363,8 @@ export function terminateTenancyStep(deps: ServiceDeps): WorkRequestStep {
     async load(p: Payload & { organizationTenancyRowId: string; action: 'delete' | 'restore' }) {
       return { ...p, row: await loadTenancyRow(deps, p.organizationTenancyRowId) };
     },
-    async perform(trx, now, { actor, row, action }) {
+    async perform(trx, now, { actor, row: loaded, action }) {
+      const row = (await repo.findOrgTenancyById(trx, loaded.id)) ?? loaded;
       const changes =
         action === 'delete'
           ? { lifecycle_state: 'DELETED', left_at: now, updated_at: now }
