@@ -138,4 +138,37 @@ describe('tenantry CLI: the community handshake and streams against a running te
     const names = ok(await cli(['streams', 'stream', 'list', '--profile', owner.profile, '--all', '--query', 'data[].Name']), 'list').json;
     assert.deepEqual(names, ['Pump 1']);
   });
+
+  test('shared streams: the owner shares a stream into the community, the member finds it by search and reads it through the community', async () => {
+    const owner = await tenant('sharer');
+    const member = await tenant('reader');
+    const community = ok(await cli(['communities', 'community', 'create', '--profile', owner.profile, '--name', 'Shared plant']), 'create').json.data;
+    const invitation = ok(await cli(['communities', 'invitation', 'create', '--profile', owner.profile, '--community-id', community.Id, '--recipient', 'r@reader.test']), 'invite').json.data;
+    ok(await cli(['communities', 'invitation', 'accept', '--profile', member.profile, '--invitation-id', invitation.Id]), 'accept');
+    ok(await cli(['communities', 'invitation', 'confirm', '--profile', owner.profile, '--invitation-id', invitation.Id]), 'confirm');
+    // The member's users read the community once they hold its member role.
+    ok(await cli(['communities', 'user', 'add', '--profile', member.profile, '--community-id', community.Id, '--user-id', member.admin.id, '--role-ids', JSON.stringify([community.MemberRoleId])]), 'user add');
+    const users = ok(await cli(['communities', 'user', 'list', '--profile', member.profile, '--community-id', community.Id, '--query', 'data[].Id']), 'users').json;
+    assert.ok(users.includes(member.admin.id));
+
+    await admin(['admin', 'namespace', 'create', '--tenant-id', owner.id, '--namespace-id', 'data']);
+    const scope = ['--profile', owner.profile, '--namespace-id', 'data'];
+    const type = { Id: 'Reading', SdsTypeCode: 'Object', Properties: [{ Id: 'Time', IsKey: true, SdsType: { Id: 'dateTimeType', SdsTypeCode: 'DateTime', Properties: [] } }, { Id: 'Value', SdsType: { Id: 'doubleType', SdsTypeCode: 'Double', Properties: [] } }] };
+    ok(await cli(['streams', 'type', 'create', ...scope, '--type-id', 'Reading', '--definition', JSON.stringify(type)]), 'type');
+    ok(await cli(['streams', 'stream', 'create', ...scope, '--stream-id', 'flow', '--type-id', 'Reading', '--name', 'flow']), 'stream');
+    ok(await cli(['streams', 'data', 'insert', ...scope, '--stream-id', 'flow', '--events', JSON.stringify([{ Time: '2026-01-01T00:00:00Z', Value: 4 }])]), 'data');
+    const acl = ok(await cli(['streams', 'acl', 'get', ...scope, '--stream-id', 'flow', '--query', 'data']), 'acl').json;
+    acl.RoleTrusteeAccessControlEntries.push({ Trustee: { Type: 3, ObjectId: community.MemberRoleId }, AccessType: 0, AccessRights: 1 });
+    ok(await cli(['streams', 'acl', 'set', ...scope, '--stream-id', 'flow', '--acl', JSON.stringify(acl)]), 'share');
+
+    const hits = ok(await cli(['communities', 'stream', 'search', '--profile', member.profile, '--community-id', community.Id, '--search', 'flow', '--query', 'data[].[Id, TenantId]']), 'search').json;
+    assert.deepEqual(hits, [['flow', owner.id]]);
+    const remote = ['--profile', member.profile, '--tenant-id', owner.id, '--namespace-id', 'data', '--stream-id', 'flow'];
+    const refused = await cli(['streams', 'data', 'last', ...remote]);
+    assert.equal(refused.code, 3, 'without the community another tenant is refused');
+    const last = ok(await cli(['streams', 'data', 'last', ...remote, '--community-id', community.Id, '--query', 'data.Value']), 'read shared').json;
+    assert.equal(last, 4);
+    const summary = ok(await cli(['communities', 'stream', 'summary', '--profile', member.profile, '--community-id', community.Id, '--query', 'data.TotalStreams']), 'summary').json;
+    assert.equal(summary, 1);
+  });
 });
