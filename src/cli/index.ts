@@ -19,7 +19,7 @@ const autocomplete: CommandSpec = {
   path: ['setup', 'autocomplete'],
   summary: 'Print a shell completion script: eval "$(tenantry setup autocomplete --shell bash)" in ~/.bashrc (or zsh in ~/.zshrc).',
   params: [local('shell', 'The shell.', { choices: ['bash', 'zsh'], default: 'bash' })],
-  run: async (_ctx, values) => ({ script: completionScript(values.shell as 'bash' | 'zsh', COMMANDS) }),
+  run: async (_ctx, values) => completionScript(values.shell as 'bash' | 'zsh', COMMANDS),
 };
 
 export const COMMANDS: CommandSpec[] = [
@@ -76,9 +76,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     const complete = completeValues(command, values, fromJson, s.profile);
     const output: OutputOptions = { output: (globals.output as 'json' | 'table') ?? 'json', query: globals.query as string | undefined, rawOutput: globals['raw-output'] === true };
     const ctx: RunContext = { session: s, http: new HttpClient(s), output, progress: io.stderr };
-    const envelope = command.http ? await runHttpCommand(ctx, command, complete) : await command.run!(ctx, complete);
-    if (typeof envelope.script === 'string') io.stdout.write(envelope.script);
-    else io.stdout.write(render(envelope, output));
+    const result = command.http ? await runHttpCommand(ctx, command, complete) : await command.run!(ctx, complete);
+    io.stdout.write(typeof result === 'string' ? result : render(result, output));
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CliError) {

@@ -67,7 +67,8 @@ export interface CommandSpec {
   params: ParamSpec[];
   examples?: string[];
   http?: HttpSpec;
-  run?: (ctx: RunContext, values: Values) => Promise<Envelope>;
+  /** A local command: an envelope to render, or text printed as it is (a completion script). */
+  run?: (ctx: RunContext, values: Values) => Promise<Envelope | string>;
 }
 
 export const camelCase = (flag: string) => flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
