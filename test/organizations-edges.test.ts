@@ -90,6 +90,35 @@ describe('OCI Organizations: isolation, redelivery, query values and unimplement
     assert.equal((await ociError(child.oci.organization.getOrganizationTenancy({ organizationId: org.id, tenancyId: sibling.tenant.ocid }))).statusCode, 404);
   });
 
+  test('two racing first uses of one opc-retry-token run the operation once', async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    const created = await parent.oci.sender.createSenderInvitation({
+      createSenderInvitationDetails: { compartmentId: parent.tenant.ocid, recipientTenancyId: child.tenant.ocid },
+    });
+    await parent.oci.waitFor(created.opcWorkRequestId);
+    const [ri] = (await child.oci.recipient.listRecipientInvitations({ compartmentId: child.tenant.ocid })).recipientInvitationCollection.items;
+    await child.oci.waitFor((await child.oci.recipient.acceptRecipientInvitation({ recipientInvitationId: ri.id })).opcWorkRequestId);
+    const map = () =>
+      parent.oci.subscription.createSubscriptionMapping({
+        createSubscriptionMappingDetails: { compartmentId: child.tenant.ocid, subscriptionId: child.tenant.subscriptionId },
+        opcRetryToken: 'race-token',
+      });
+    const results = await Promise.allSettled([map(), map(), map()]);
+    const ids = new Set(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.subscriptionMapping.id] : [])));
+    assert.equal(ids.size, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal(r.reason.serviceCode, 'IncorrectState');
+    const explicit = await t.database.db
+      .selectFrom('org_subscription_mappings')
+      .select('id')
+      .where('compartment_id', '=', child.tenant.ocid)
+      .where('is_explicit', '=', 1)
+      .execute();
+    assert.equal(explicit.length, 1);
+    // Once answered, the token replays the answer.
+    assert.equal((await map()).subscriptionMapping.id, [...ids][0]);
+  });
+
   test('a redelivered work-request job changes nothing and sends no second email', async () => {
     const parent = await party();
     const child = await party('PAYG');

@@ -225,8 +225,23 @@ export function findRetryToken(db: Executor, tenantId: string, token: string): P
   return db.selectFrom('org_retry_tokens').selectAll().where('tenant_id', '=', tenantId).where('token', '=', token).executeTakeFirst();
 }
 
-export async function saveRetryToken(db: Executor, row: RetryTokenRow): Promise<void> {
-  await db.insertInto('org_retry_tokens').values(row).onConflict((oc) => oc.columns(['tenant_id', 'token']).doNothing()).execute();
+/** Claims a token for a first use; false when another request holds or held it. */
+export async function claimRetryToken(db: Executor, row: RetryTokenRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('org_retry_tokens')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'token']).doNothing())
+    .returning('token')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function completeRetryToken(db: Executor, tenantId: string, token: string, response: string): Promise<void> {
+  await db.updateTable('org_retry_tokens').set({ response }).where('tenant_id', '=', tenantId).where('token', '=', token).execute();
+}
+
+export async function releaseRetryToken(db: Executor, tenantId: string, token: string): Promise<void> {
+  await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('token', '=', token).where('response', '=', '').execute();
 }
 
 export async function deleteRetryTokensBefore(db: Executor, tenantId: string, before: number): Promise<void> {
