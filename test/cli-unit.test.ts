@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -112,5 +114,38 @@ describe('tenantry CLI pieces', () => {
     const bad = await run(['organizations', 'organization', 'list', '-c', 'x', '--query', '[[', '--endpoint', 'http://127.0.0.1:9']);
     assert.equal(bad.code, 2, 'a malformed --query is refused before anything is sent');
     assert.match(bad.stderr, /not a valid JMESPath expression/);
+  });
+
+  test('--wait-for-state gives up after --max-wait-seconds with exit 7 when the work request does not finish', async () => {
+    // A stand-in server whose work request never finishes (a fake at the process boundary).
+    let polls = 0;
+    const fake = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'POST') {
+        res.statusCode = 202;
+        res.setHeader('opc-work-request-id', 'ocid1.organizationsworkrequest.oc1..slow');
+        return res.end();
+      }
+      polls += 1;
+      res.end(JSON.stringify({ id: 'ocid1.organizationsworkrequest.oc1..slow', status: 'IN_PROGRESS', percentComplete: 50 }));
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-wait-'));
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    fs.writeFileSync(path.join(dir, 'key.pem'), privateKey);
+    saveProfile(path.join(dir, '.tenantry', 'config'), 'DEFAULT', {
+      endpoint: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`,
+      tenancy: 'ocid1.tenancy.oc1..t',
+      user: 'ocid1.user.oc1..u',
+      fingerprint: fingerprintOf(publicKey),
+      key_file: path.join(dir, 'key.pem'),
+    });
+    const started = Date.now();
+    const result = await run(['organizations', 'recipient-invitation', 'accept', '--recipient-invitation-id', 'x', '--wait-for-state', 'SUCCEEDED', '--max-wait-seconds', '1', '--wait-interval-seconds', '0.2'], { HOME: dir });
+    fake.close();
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(result.code, 7, result.stderr);
+    assert.match(result.stderr, /still IN_PROGRESS after 1 s/);
+    assert.ok(polls >= 3 && Date.now() - started < 5000, `${polls} polls`);
   });
 });
