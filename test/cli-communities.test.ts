@@ -123,6 +123,8 @@ describe('tenantry CLI: the community handshake and streams against a running te
     };
     ok(await cli(['streams', 'type', 'create', '--profile', owner.profile, '--type-id', 'Reading', '--definition', JSON.stringify(definition)]), 'type');
     ok(await cli(['streams', 'stream', 'create', '--profile', owner.profile, '--stream-id', 'pump-1', '--type-id', 'Reading', '--name', 'Pump 1']), 'stream');
+    const same = ok(await cli(['streams', 'stream', 'create', '--profile', owner.profile, '--stream-id', 'pump-1', '--type-id', 'Reading', '--name', 'Pump 1']), 'same stream again').json;
+    assert.equal(same.data.Id, 'pump-1', 'an identical stream is answered 302 with the existing one, which is no error');
     const events = [
       { Time: '2026-01-01T00:00:00Z', Value: 1.5 },
       { Time: '2026-01-01T00:01:00Z', Value: 2.5 },

@@ -4,6 +4,10 @@ import { expandHome } from './config.js';
 import { usageError } from './errors.js';
 import { camelCase, keyOf, local, type CommandSpec, type ParamSpec, type Values } from './spec.js';
 
+// Parsing uses Node's util.parseArgs rather than commander: the command table (spec.ts) is the
+// one source of words, options, help, completion and JSON templates, so all a parser has to do
+// is split one command's tokens strictly, which parseArgs does without a dependency.
+
 /** Options every command takes (and that may also come before the command words). */
 export const GLOBAL_OPTIONS: ParamSpec[] = [
   local('profile', 'The profile of the config file to use (default DEFAULT, or $TENANTRY_CLI_PROFILE).'),
