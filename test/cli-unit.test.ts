@@ -116,7 +116,7 @@ describe('tenantry CLI pieces', () => {
     assert.match(bad.stderr, /not a valid JMESPath expression/);
   });
 
-  test('--wait-for-state gives up after --max-wait-seconds with exit 7 when the work request does not finish', async () => {
+  test('--wait-for-state gives up after --max-wait-seconds with exit 7 when the work request does not finish, and --debug shows requests without credentials', async () => {
     // A stand-in server whose work request never finishes (a fake at the process boundary).
     let polls = 0;
     const fake = http.createServer((req, res) => {
@@ -141,11 +141,16 @@ describe('tenantry CLI pieces', () => {
       key_file: path.join(dir, 'key.pem'),
     });
     const started = Date.now();
-    const result = await run(['organizations', 'recipient-invitation', 'accept', '--recipient-invitation-id', 'x', '--wait-for-state', 'SUCCEEDED', '--max-wait-seconds', '1', '--wait-interval-seconds', '0.2'], { HOME: dir });
+    const result = await run(['organizations', 'recipient-invitation', 'accept', '--recipient-invitation-id', 'x', '--wait-for-state', 'SUCCEEDED', '--max-wait-seconds', '1', '--wait-interval-seconds', '0.2', '--debug'], { HOME: dir });
     fake.close();
     fs.rmSync(dir, { recursive: true });
     assert.equal(result.code, 7, result.stderr);
     assert.match(result.stderr, /still IN_PROGRESS after 1 s/);
     assert.ok(polls >= 3 && Date.now() - started < 5000, `${polls} polls`);
+    // --debug shows the signed request without its signature.
+    assert.match(result.stderr, /> POST http:\/\/127\.0\.0\.1:\d+\/20230401\/recipientInvitations\/x\/actions\/accept\n/);
+    assert.match(result.stderr, /> x-content-sha256: 47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU=/);
+    assert.match(result.stderr, /signature="…"/);
+    assert.match(result.stderr, /< 202/);
   });
 });

@@ -18,6 +18,7 @@ export const GLOBAL_OPTIONS: ParamSpec[] = [
   local('raw-output', 'Print a string result without JSON quotes.', { type: 'boolean' }),
   local('generate-full-command-json-input', 'Print a JSON template of every option of the command, for --from-json.', { type: 'boolean' }),
   local('from-json', 'Option values as JSON (or file://path), keyed by camelCase option names; options on the command line win.'),
+  local('debug', 'Print each request (without credentials) and answer status to stderr.', { type: 'boolean' }),
   local('help', 'Show this help and exit.', { type: 'boolean', short: 'h' }),
 ];
 

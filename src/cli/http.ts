@@ -34,7 +34,11 @@ export class HttpClient {
   private key?: SigningKey;
   private bearer?: string;
 
-  constructor(readonly session: Session) {}
+  /** With --debug: each request and answer status goes here, credentials left out. */
+  constructor(
+    readonly session: Session,
+    private readonly debug?: (line: string) => void,
+  ) {}
 
   async send(request: HttpRequest): Promise<HttpAnswer> {
     const url = new URL(this.session.endpoint.replace(/\/+$/, '') + request.path);
@@ -50,6 +54,10 @@ export class HttpClient {
     } else if (request.auth === 'operator') {
       headers.authorization = `Bearer ${this.operatorToken()}`;
     }
+    if (this.debug) {
+      const shown = Object.entries(headers).map(([k, v]) => `${k}: ${k === 'authorization' ? v.replace(/(Bearer |signature=")[^"]*/, '$1…') : v}`);
+      this.debug(`> ${method} ${url.href}\n${shown.map((h) => `> ${h}`).join('\n')}${body ? `\n> ${body}` : ''}`);
+    }
     let res: Response;
     try {
       res = await fetch(url, { method, headers, body: hasBody ? body : undefined, redirect: 'manual' });
@@ -58,6 +66,7 @@ export class HttpClient {
       throw new CliError(EXIT.connection, `cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
     const text = await res.text();
+    this.debug?.(`< ${res.status} ${res.headers.get('opc-request-id') ?? res.headers.get('operation-id') ?? ''}`.trimEnd());
     let parsed: unknown = undefined;
     if (text) {
       try {

@@ -75,7 +75,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     const fromJson = globals['from-json'] === undefined ? undefined : parseJsonInput(String(globals['from-json']));
     const complete = completeValues(command, values, fromJson, s.profile);
     const output: OutputOptions = { output: (globals.output as 'json' | 'table') ?? 'json', query: globals.query as string | undefined, rawOutput: globals['raw-output'] === true };
-    const ctx: RunContext = { session: s, http: new HttpClient(s), output, progress: io.stderr };
+    const debug = globals.debug === true ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
+    const ctx: RunContext = { session: s, http: new HttpClient(s, debug), output, progress: io.stderr };
     const result = command.http ? await runHttpCommand(ctx, command, complete) : await command.run!(ctx, complete);
     io.stdout.write(typeof result === 'string' ? result : render(result, output));
     return EXIT.ok;
