@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, get, setCsrfToken, whenSignedOut } from './api';
 import { Link, match, navigate, usePath } from './router';
 import { SessionContext, type Session } from './session';
@@ -104,6 +104,12 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
   useEffect(() => {
     document.title = `${area.title} · ${session.tenant.name} · Tenantry`;
   }, [area.title, session.tenant.name]);
+  // A new page takes the focus, so keyboard and screen-reader users start at its content.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else if (!document.querySelector('main')?.contains(document.activeElement)) document.getElementById('main')?.focus();
+  }, [area.title]);
   return (
     <div className="shell">
       <a className="skip" href="#main">

@@ -88,8 +88,13 @@ export function Pager({ page, hasNext, onPage, label }: { page: number; hasNext:
 }
 
 export function Tabs<T extends string>({ tabs, active, onChange, label }: { tabs: readonly T[]; active: T; onChange: (t: T) => void; label: string }) {
+  const list = useRef<HTMLDivElement>(null);
+  // Arrow keys move between tabs: the focus follows the tab they select.
+  useEffect(() => {
+    if (list.current?.contains(document.activeElement)) list.current.querySelector<HTMLButtonElement>('[aria-selected="true"]')?.focus();
+  }, [active]);
   return (
-    <div role="tablist" aria-label={label} className="tabs">
+    <div role="tablist" aria-label={label} className="tabs" ref={list}>
       {tabs.map((tab) => (
         <button
           key={tab}

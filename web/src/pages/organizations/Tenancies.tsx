@@ -31,7 +31,7 @@ export function Tenancies() {
           {isChild ? ': your tenancy is a child of it.' : ': your tenancy is its parent.'}
         </p>
       ) : null}
-      {!isChild ? (
+      {list.data && !isChild ? (
         <div className="toolbar">
           <button type="button" className="primary" aria-expanded={inviting} onClick={() => setInviting(true)}>
             Invite tenancy
