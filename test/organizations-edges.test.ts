@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { findMembershipOf, listMembersOfParent } from '../src/modules/organizations/organizations.service.js';
 import { createWorkRequest, getWorkRequest, listWorkRequestErrors, RUN_WORK_REQUEST } from '../src/modules/work-requests/work-requests.service.js';
 import { enqueue } from '../src/platform/outbox/outbox.js';
 import { createTestApp, seedTenant, type TestApp } from './support/app.js';
@@ -88,6 +89,15 @@ describe('OCI Organizations: isolation, redelivery, query values and unimplement
     assert.equal(seenByParent.organizationTenancyCollection.items.length, 2);
     assert.ok(seenByParent.opcNextPage);
     assert.equal((await ociError(child.oci.organization.getOrganizationTenancy({ organizationId: org.id, tenancyId: sibling.tenant.ocid }))).statusCode, 404);
+
+    // Other capabilities read memberships through the service.
+    const membership = await findMembershipOf(t.deps, child.tenant.id);
+    assert.equal(membership?.role, 'CHILD');
+    assert.equal(membership?.parentTenantId, parent.tenant.id);
+    assert.equal(membership?.governanceStatus, 'OPTED_OUT');
+    assert.equal(await findMembershipOf(t.deps, stranger.tenant.id), undefined);
+    const members = await listMembersOfParent(t.deps, parent.tenant.id);
+    assert.deepEqual(members.map((m) => m.role), ['PARENT', 'CHILD', 'CHILD']);
   });
 
   test('two racing first uses of one opc-retry-token run the operation once', async () => {

@@ -416,3 +416,44 @@ export function createChildTenancyStep(deps: ServiceDeps): WorkRequestStep {
   };
 }
 
+
+// Reads for other capabilities (governance rules, cost reporting): who belongs to which organization.
+
+export interface Membership {
+  organizationId: string;
+  parentTenantId: string;
+  tenantId: string;
+  tenancyId: string;
+  role: 'PARENT' | 'CHILD';
+  governanceStatus: GovernanceStatus;
+  lifecycleState: string;
+  joinedAt: number;
+}
+
+function toMembership(row: repo.OrgTenancyRow, org: repo.OrganizationRow): Membership {
+  return {
+    organizationId: org.id,
+    parentTenantId: org.tenant_id,
+    tenantId: row.tenant_id,
+    tenancyId: row.tenancy_id,
+    role: row.role as Membership['role'],
+    governanceStatus: row.governance_status as GovernanceStatus,
+    lifecycleState: row.lifecycle_state,
+    joinedAt: row.joined_at,
+  };
+}
+
+/** The tenancy's current organization membership (as parent or child), if any. */
+export async function findMembershipOf(deps: ServiceDeps, tenantId: string): Promise<Membership | undefined> {
+  const row = await repo.findMembership(deps.database.db, tenantId);
+  const org = row && (await repo.findOrganization(deps.database.db, row.organization_id));
+  return row && org ? toMembership(row, org) : undefined;
+}
+
+/** The current members of the organization a parent tenancy leads (the parent first). */
+export async function listMembersOfParent(deps: ServiceDeps, parentTenantId: string): Promise<Membership[]> {
+  const org = await repo.findOrganizationOfParent(deps.database.db, parentTenantId);
+  if (!org) return [];
+  const rows = await repo.listOrgTenancies(deps.database.db, org.id, 0, 100_000);
+  return rows.filter((r) => r.left_at === null).map((r) => toMembership(r, org));
+}
