@@ -79,6 +79,13 @@ export function consoleStage() {
       return (await res.json()) as ConsoleTenant;
     },
 
+    /** One more user of a tenant, with the same password as every console user here. */
+    async user(tenantId: string, email: string, roles = ['TenantAdministrator']): Promise<{ id: string }> {
+      const res = await operator('POST', `/tenants/${tenantId}/users`, { email, password: PASSWORD, roles });
+      assert.equal(res.status, 201, await res.clone().text());
+      return (await res.json()) as { id: string };
+    },
+
     async namespace(tenantId: string, id: string): Promise<void> {
       assert.equal((await operator('POST', `/tenants/${tenantId}/namespaces`, { id })).status, 201);
     },
