@@ -8,7 +8,7 @@ export function GovernanceRules() {
   const rules = useLoad(() => listGovernanceRules(tenant.ocid), [tenant.ocid]);
   const [filter, setFilter] = useState<RuleFilter>('All');
   const [open, setOpen] = useState<string | null>(null);
-  const shown = (rules.data ?? []).filter((r) => filter === 'All' || r.typeLabel === filter);
+  const shown = (rules.data?.rules ?? []).filter((r) => filter === 'All' || r.typeLabel === filter);
   return (
     <>
       <h1>Governance Rules</h1>
@@ -27,15 +27,18 @@ export function GovernanceRules() {
         <Loading what="governance rules" />
       ) : shown.length === 0 ? (
         <p className="empty">
-          No governance rules on this server yet. The Governance Rules API (/20220504) is not served by this Tenantry version, so rules can be neither created nor attached
-          here.
+          {rules.data?.served === false
+            ? 'No governance rules on this server yet: it does not serve the Governance Rules API (/20220504).'
+            : (rules.data?.rules.length ?? 0) === 0
+              ? 'No governance rules on this server yet.'
+              : 'No governance rule of this type.'}
         </p>
       ) : (
         <ul className="rules">
           {shown.map((r) => (
             <li key={r.id}>
               <button type="button" className="link" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
-                {r.displayName} ({r.typeLabel})
+                {r.displayName} ({r.typeLabel}{r.organizationWide ? ', organization-wide' : ''})
               </button>
               {open === r.id ? <pre>{JSON.stringify(r.template ?? {}, null, 2)}</pre> : null}
             </li>

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { useSession } from '../../session';
 import { ErrorText, Field, Pane, useAction, useLoad } from '../../ui';
 import { WorkRequestProgress } from './WorkRequestProgress';
 import { OCI, words, type SenderInvitation } from './model';
-import { listGovernanceRules, RULE_FILTERS, type GovernanceRule, type RuleFilter } from './governance';
+import { includeTenancy, listGovernanceRules, RULE_FILTERS, type GovernanceRule, type RuleFilter } from './governance';
 
 const STEPS = ['Tenancy details', 'Governance rules', 'Review'] as const;
 
@@ -43,8 +43,9 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
   };
 
   const freeformTags = Object.fromEntries(tags.filter((t) => t.key.trim()).map((t) => [t.key.trim(), t.value]));
-  const orgWide = (rules.data ?? []).filter((r) => r.organizationWide);
-  const selectedRules = (rules.data ?? []).filter((r) => r.organizationWide || chosen.has(r.id));
+  const allRules = rules.data?.rules ?? [];
+  const orgWide = allRules.filter((r) => r.organizationWide);
+  const selectedRules = allRules.filter((r) => r.organizationWide || chosen.has(r.id));
 
   const send = async () => {
     await action.run(async () => {
@@ -57,6 +58,8 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
         ...(Object.keys(freeformTags).length ? { freeformTags } : {}),
       });
       setSent({ invitation: res.body, workRequestId: res.headers.get('opc-work-request-id') });
+      // The rules picked for this tenancy apply to it once it joins governance.
+      for (const rule of selectedRules.filter((r) => !r.organizationWide)) await includeTenancy(rule.id, recipient.trim());
     });
   };
 
@@ -126,7 +129,7 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
               </label>
             ))}
           </fieldset>
-          <RulesTable rules={rules.data} error={rules.error} filter={filter} chosen={chosen} onToggle={(id) => setChosen(toggle(chosen, id))} />
+          <RulesTable rules={rules.data?.rules} error={rules.error} filter={filter} chosen={chosen} onToggle={(id) => setChosen(toggle(chosen, id))} />
           <label className="check">
             <input type="checkbox" checked={requireGovernance} onChange={(e) => setRequireGovernance(e.target.checked)} />
             Require tenancy to join organization governance
@@ -211,7 +214,7 @@ const toggle = (set: Set<string>, id: string) => {
 
 function RulesTable(props: { rules?: GovernanceRule[]; error: unknown; filter: RuleFilter; chosen: Set<string>; onToggle: (id: string) => void }) {
   const { rules, error, filter, chosen, onToggle } = props;
-  if (error && !(error instanceof ApiError && error.status === 404)) return <ErrorText error={error} />;
+  if (error) return <ErrorText error={error} />;
   const shown = (rules ?? []).filter((r) => filter === 'All' || r.typeLabel === filter);
   if (!rules || rules.length === 0) return <p className="empty">No governance rules on this server yet.</p>;
   return (

@@ -1,11 +1,12 @@
-import { ApiError } from '../../api';
+import { api, ApiError } from '../../api';
 import { listPage } from './model';
 
-// Governance rules live in the /20220504 API. This server does not implement it yet: every call
-// answers 404, which the console shows as an empty state instead of made-up rules.
+// Governance rules live in the /20220504 API. A server without it answers 404 (or 501): the
+// console then shows an empty state instead of made-up rules.
 
 export const RULE_FILTERS = ['All', 'Allowed regions', 'Quota policies', 'Tags'] as const;
 export type RuleFilter = (typeof RULE_FILTERS)[number];
+const GR = '/20220504';
 
 export interface GovernanceRule {
   id: string;
@@ -13,6 +14,7 @@ export interface GovernanceRule {
   type: string;
   typeLabel: RuleFilter;
   description?: string;
+  /** Included for every tenancy of the organization (an inclusion criterion of type ALL). */
   organizationWide: boolean;
   template?: unknown;
 }
@@ -27,12 +29,25 @@ interface WireRule {
   template?: unknown;
 }
 
-export async function listGovernanceRules(compartmentId: string): Promise<GovernanceRule[]> {
+/** The tenancy's governance rules; `served` is false when the server has no Governance Rules API. */
+export async function listGovernanceRules(compartmentId: string): Promise<{ served: boolean; rules: GovernanceRule[] }> {
+  let items: WireRule[];
   try {
-    const { items } = await listPage<WireRule>('/20220504/governanceRules', { compartmentId });
-    return items.map((r) => ({ ...r, typeLabel: TYPE_LABELS[r.type] ?? 'All', organizationWide: false }));
+    items = (await listPage<WireRule>(`${GR}/governanceRules`, { compartmentId, limit: 100 })).items;
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 501)) return [];
+    if (error instanceof ApiError && (error.status === 404 || error.status === 501)) return { served: false, rules: [] };
     throw error;
   }
+  const rules = await Promise.all(
+    items.map(async (r) => {
+      const criteria = (await listPage<{ type: string }>(`${GR}/inclusionCriteria`, { governanceRuleId: r.id, limit: 100 })).items;
+      return { ...r, typeLabel: TYPE_LABELS[r.type] ?? 'All', organizationWide: criteria.some((c) => c.type === 'ALL') };
+    }),
+  );
+  return { served: true, rules };
+}
+
+/** Attaches a rule to one tenancy (an inclusion criterion of type TENANCY). */
+export function includeTenancy(ruleId: string, tenancyId: string) {
+  return api('POST', `${GR}/inclusionCriteria`, { governanceRuleId: ruleId, type: 'TENANCY', association: { type: 'TENANCY', tenancyId } });
 }
