@@ -7,6 +7,7 @@ import type { Mailer } from './platform/mail/mailer.js';
 import { createWorker, type JobHandler, type Worker } from './platform/outbox/worker.js';
 import { communityJobHandlers } from './modules/communities/communities.jobs.js';
 import { organizationJobHandlers } from './modules/organizations/organizations.jobs.js';
+import { governanceJobHandlers } from './modules/governance/governance.jobs.js';
 import { HOUSEKEEPING, housekeepingHandler, scheduleHousekeeping } from './housekeeping.js';
 
 /** Every outbox job type and its handler: the one place to look for what the worker does. */
@@ -15,6 +16,7 @@ export function buildWorker(deps: { config: Config; database: Database; clock: C
   const serviceDeps = { config: deps.config, database: deps.database, clock: deps.clock, log: deps.log, wakeWorker: () => {} };
   for (const [type, handler] of organizationJobHandlers(serviceDeps)) handlers.set(type, handler);
   for (const [type, handler] of communityJobHandlers(serviceDeps)) handlers.set(type, handler);
+  for (const [type, handler] of governanceJobHandlers(serviceDeps)) handlers.set(type, handler);
   handlers.set(HOUSEKEEPING, housekeepingHandler(serviceDeps));
   const log = deps.log.child({ component: 'worker' });
   const worker = createWorker({

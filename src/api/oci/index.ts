@@ -5,6 +5,7 @@ import { sendError } from '../../platform/http/errors.js';
 import { notFound } from '../../platform/errors.js';
 import { findApiKey } from '../../modules/identity/identity.service.js';
 import { consoleSessionAuth } from '../console/session-auth.js';
+import { governanceRuleRoutes } from './governance-rules.routes.js';
 import { linkRoutes } from './links.routes.js';
 import { notImplementedRoutes } from './not-implemented.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
@@ -29,4 +30,5 @@ export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; pr
     }
     await app.register(notImplementedRoutes);
   }
+  if (opts.prefix === '/20220504') await app.register(governanceRuleRoutes, { deps: opts.deps });
 }

@@ -8,6 +8,7 @@ import * as streams from '../../migrations/2026-11-22T03-streams.js';
 import * as streamShares from '../../migrations/2026-11-22T04-stream-shares.js';
 import * as consoleSessions from '../../migrations/2026-11-22T05-console-sessions.js';
 import * as communityCollectionAcl from '../../migrations/2026-11-22T06-community-collection-acl.js';
+import * as governance from '../../migrations/2026-11-22T07-governance.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T04-stream-shares': streamShares,
   '2026-11-22T05-console-sessions': consoleSessions,
   '2026-11-22T06-community-collection-acl': communityCollectionAcl,
+  '2026-11-22T07-governance': governance,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

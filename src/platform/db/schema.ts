@@ -384,6 +384,69 @@ export interface CommunityCollectionAclsTable {
   updated_at: Millis;
 }
 
+/** Governance rules of a parent tenancy (OCI Governance Rules API); template is the JSON wire template. */
+export interface GovRulesTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  display_name: string;
+  description: string | null;
+  type: string;
+  creation_option: string;
+  template: JsonText;
+  related_resource_id: string | null;
+  freeform_tags: JsonText;
+  defined_tags: JsonText;
+  lifecycle_state: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface GovInclusionCriteriaTable {
+  id: string;
+  tenant_id: string;
+  governance_rule_id: string;
+  type: string;
+  target: string;
+  lifecycle_state: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface GovTenancyAttachmentsTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  governance_rule_id: string;
+  organization_id: string;
+  child_tenant_id: string;
+  tenancy_id: string;
+  enforced_rule_id: string;
+  lifecycle_state: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+  last_attempted_at: Millis | null;
+}
+
+export interface GovWorkRequestsTable {
+  id: string;
+  tenant_id: string;
+  compartment_id: string;
+  operation_type: string;
+  status: string;
+  resources: JsonText;
+  payload: JsonText;
+  percent_complete: number;
+  errors: JsonText;
+  logs: JsonText;
+  accepted_at: Millis;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   subscriptions: SubscriptionsTable;
@@ -419,5 +482,9 @@ export interface DB {
   community_invitations: CommunityInvitationsTable;
   community_collection_acls: CommunityCollectionAclsTable;
   console_sessions: ConsoleSessionsTable;
+  gov_rules: GovRulesTable;
+  gov_inclusion_criteria: GovInclusionCriteriaTable;
+  gov_tenancy_attachments: GovTenancyAttachmentsTable;
+  gov_work_requests: GovWorkRequestsTable;
 }
 

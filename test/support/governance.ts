@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import * as common from 'oci-common';
+import * as gr from 'oci-governancerulescontrolplane';
+import { operator, seedTenant, type TestApp } from './app.js';
+import { ociClients, type OciClients } from './oci.js';
+
+/** The Governance Rules API clients of the official SDK, signed as one user, pointed at the test server. */
+export interface GovernanceClients {
+  tenancyId: string;
+  rules: gr.GovernanceRuleClient;
+  workRequests: gr.WorkRequestClient;
+  /** Waits (with the SDK's own waiter) until the governance work request has finished; returns it. */
+  waitFor(workRequestId: string | undefined): Promise<gr.models.WorkRequest>;
+  close(): void;
+}
+
+export async function governanceClients(t: TestApp, endpoint: string, user: { id: string; ocid: string }, tenancyId: string): Promise<GovernanceClients> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const { fingerprint } = await operator(t, 'POST', `/users/${user.id}/api-keys`, { publicKey });
+  const provider = new common.SimpleAuthenticationDetailsProvider(tenancyId, user.ocid, fingerprint, privateKey, null);
+  const config = { circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }) };
+  const rules = new gr.GovernanceRuleClient({ authenticationDetailsProvider: provider }, config);
+  rules.endpoint = endpoint;
+  const workRequests = new gr.WorkRequestClient({ authenticationDetailsProvider: provider }, config);
+  workRequests.endpoint = endpoint;
+  return {
+    tenancyId,
+    rules,
+    workRequests,
+    async waitFor(workRequestId) {
+      if (!workRequestId) throw new Error('no opc-work-request-id');
+      const waiter = workRequests.createWaiters({
+        terminationStrategy: new common.MaxTimeTerminationStrategy(20),
+        delayStrategy: new common.FixedTimeDelayStrategy(0.05),
+      });
+      return (await waiter.forWorkRequest({ workRequestId })).workRequest;
+    },
+    close() {
+      rules.close();
+      workRequests.close();
+    },
+  };
+}
+
+export interface Party {
+  tenant: Awaited<ReturnType<typeof seedTenant>>;
+  oci: OciClients;
+  gov: GovernanceClients;
+}
+
+/** A tenancy with both APIs' clients for its admin. */
+export async function governanceParty(t: TestApp, url: string, subscriptionType = 'ANNUAL_COMMIT'): Promise<Party> {
+  const tenant = await seedTenant(t, { subscriptionType });
+  const oci = await ociClients(t, url, tenant.admin, tenant.ocid);
+  const gov = await governanceClients(t, url, tenant.admin, tenant.ocid);
+  return { tenant, oci, gov };
+}
+
+/** Invites `child` into `parent`'s organization with these subjects and has it accept; waits for both. */
+export async function join(parent: Party, child: Party, subjects: Array<'LINK' | 'GOVERNANCE'>): Promise<void> {
+  const created = await parent.oci.sender.createSenderInvitation({
+    createSenderInvitationDetails: { compartmentId: parent.tenant.ocid, recipientTenancyId: child.tenant.ocid, subjects: subjects as never[] },
+  });
+  await parent.oci.waitFor(created.opcWorkRequestId);
+  const sent = (await parent.oci.sender.getSenderInvitation({ senderInvitationId: created.senderInvitation.id })).senderInvitation;
+  const accepted = await child.oci.recipient.acceptRecipientInvitation({ recipientInvitationId: sent.recipientInvitationId! });
+  const wr = await child.oci.waitFor(accepted.opcWorkRequestId);
+  if (wr.status !== 'SUCCEEDED') throw new Error(`joining ended ${wr.status}`);
+}
