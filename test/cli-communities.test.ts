@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { saveProfile } from '../src/cli/config.js';
 import { createTestDatabase, type TestDatabase } from './support/app.js';
 import { cliHome, runTenantry, type CliResult } from './support/cli.js';
 import { startServer, type ServerProcess } from './support/server.js';
+
+/** These tests start many CLI processes; on a busy machine that takes longer than the suite's default 120 s per test. */
+const slow = { timeout: 300_000 };
 
 describe('tenantry CLI: the community handshake and streams against a running tenantry serve', () => {
   let store: TestDatabase;
@@ -39,7 +44,22 @@ describe('tenantry CLI: the community handshake and streams against a running te
     return { ...created, profile };
   }
 
-  test('owner creates and invites, the invitee reads the details and accepts, sees it pending, the owner confirms, both are active members', async () => {
+  /** The same without subprocesses, for tests whose subject is not the set-up. */
+  async function quickTenant(label: string) {
+    const tag = randomBytes(3).toString('hex');
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(`${server.url}/admin/v1${url}`, { method: 'POST', headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 201, await res.clone().text());
+      return res.json();
+    };
+    const created = await post('/tenants', { name: `${label} ${tag}`, adminEmail: `admin-${tag}@${label}.test` });
+    const { token } = await post(`/users/${created.admin.id}/tokens`, { ttlSeconds: 3600 });
+    const profile = `${label}-${tag}`;
+    saveProfile(path.join(home.home, '.tenantry', 'config'), profile, { endpoint: server.url, token, tenant_id: created.id });
+    return { ...created, profile };
+  }
+
+  test('owner creates and invites, the invitee reads the details and accepts, sees it pending, the owner confirms, both are active members', slow, async () => {
     const owner = await tenant('owner');
     const joiner = await tenant('joiner');
     const community = ok(
@@ -84,9 +104,9 @@ describe('tenantry CLI: the community handshake and streams against a running te
     assert.equal(owned, 1);
   });
 
-  test('a declined invitation cannot be accepted (exit 5), client credentials work in place of a token, a bad token or secret exits 3', async () => {
-    const owner = await tenant('owner');
-    const joiner = await tenant('joiner');
+  test('a declined invitation cannot be accepted (exit 5), client credentials work in place of a token, a bad token or secret exits 3', slow, async () => {
+    const owner = await quickTenant('owner');
+    const joiner = await quickTenant('joiner');
     const community = ok(await cli(['communities', 'community', 'create', '--profile', owner.profile, '--name', 'Declined']), 'create').json.data;
     const invitation = ok(await cli(['communities', 'invitation', 'create', '--profile', owner.profile, '--community-id', community.Id, '--recipient', 'x@joiner.test']), 'invite').json.data;
     const declined = ok(await cli(['communities', 'invitation', 'decline', '--profile', joiner.profile, '--invitation-id', invitation.Id]), 'decline').json.data;
@@ -109,8 +129,8 @@ describe('tenantry CLI: the community handshake and streams against a running te
     assert.equal(refused.code, 3);
   });
 
-  test('streams: a type, a stream, events written and read back through the CLI', async () => {
-    const owner = await tenant('streams');
+  test('streams: a type, a stream, events written and read back through the CLI', slow, async () => {
+    const owner = await quickTenant('streams');
     await admin(['admin', 'namespace', 'create', '--tenant-id', owner.id, '--namespace-id', 'plant']);
     ok(await cli(['setup', 'profile', '--profile-name', owner.profile, '--namespace', 'plant']), 'namespace in profile');
     const definition = {
@@ -141,9 +161,9 @@ describe('tenantry CLI: the community handshake and streams against a running te
     assert.deepEqual(names, ['Pump 1']);
   });
 
-  test('shared streams: the owner shares a stream into the community, the member finds it by search and reads it through the community', async () => {
-    const owner = await tenant('sharer');
-    const member = await tenant('reader');
+  test('shared streams: the owner shares a stream into the community, the member finds it by search and reads it through the community', slow, async () => {
+    const owner = await quickTenant('sharer');
+    const member = await quickTenant('reader');
     const community = ok(await cli(['communities', 'community', 'create', '--profile', owner.profile, '--name', 'Shared plant']), 'create').json.data;
     const invitation = ok(await cli(['communities', 'invitation', 'create', '--profile', owner.profile, '--community-id', community.Id, '--recipient', 'r@reader.test']), 'invite').json.data;
     ok(await cli(['communities', 'invitation', 'accept', '--profile', member.profile, '--invitation-id', invitation.Id]), 'accept');

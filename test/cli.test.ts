@@ -10,6 +10,9 @@ import { runCli } from '../src/cli/index.js';
 import { cliHome, runTenantry, type CliResult } from './support/cli.js';
 import { startServer, type ServerProcess } from './support/server.js';
 
+/** These tests start many CLI processes; on a busy machine that takes longer than the suite's default 120 s per test. */
+const slow = { timeout: 300_000 };
+
 describe('tenantry CLI: the organizations seed story against a running tenantry serve', () => {
   let store: TestDatabase;
   let server: ServerProcess;
@@ -74,7 +77,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     return { ...tenant, profile: name };
   }
 
-  test('parent invites with the seed command, waits for the work request, the child lists and accepts, the parent lists its tenancies', async () => {
+  test('parent invites with the seed command, waits for the work request, the child lists and accepts, the parent lists its tenancies', slow, async () => {
     const parent = await tenancy('ANNUAL_COMMIT');
     const child = await tenancy('PAYG');
     const createdRun = ok(
@@ -130,7 +133,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.deepEqual([error.status, error.code], [409, 'Conflict']);
   });
 
-  test('--limit gives one page with opc-next-page, --all follows every page, --query shapes the result', async () => {
+  test('--limit gives one page with opc-next-page, --all follows every page, --query shapes the result', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const recipients = [await quickTenancy('PAYG'), await quickTenancy('PAYG'), await quickTenancy('PAYG')];
     for (const [i, r] of recipients.entries()) {
@@ -152,7 +155,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.equal(count, 1);
   });
 
-  test('--from-json fills the options of --generate-full-command-json-input, and --if-match refuses a stale etag', async () => {
+  test('--from-json fills the options of --generate-full-command-json-input, and --if-match refuses a stale etag', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const child = await quickTenancy('PAYG');
     const template = ok(await cli(['organizations', 'sender-invitation', 'create', '--generate-full-command-json-input']), 'template').json;
@@ -174,7 +177,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.equal(renamed.data.displayName, 'renamed');
   });
 
-  test('errors exit with distinct codes: usage 2, authentication 3, not found 4, unreachable 6', async () => {
+  test('errors exit with distinct codes: usage 2, authentication 3, not found 4, unreachable 6', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const missing = await cli(['organizations', 'sender-invitation', 'create', '--profile', parent.profile, '-c', parent.ocid]);
     assert.equal(missing.code, 2);
@@ -212,7 +215,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.match(governance.stderr, /not available on this server/);
   });
 
-  test('the other organization groups: subscription mapping, links, governance opt-out by the parent and opt-in by the child, work request lists', async () => {
+  test('the other organization groups: subscription mapping, links, governance opt-out by the parent and opt-in by the child, work request lists', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const child = await quickTenancy('PAYG');
     const p = ['--profile', parent.profile];
@@ -247,7 +250,7 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.deepEqual(errors.data, []);
   });
 
-  test('on a terminal --wait-for-state shows the progress of the work request, and one that ends otherwise than waited for exits 5', async () => {
+  test('on a terminal --wait-for-state shows the progress of the work request, and one that ends otherwise than waited for exits 5', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const child = await quickTenancy('PAYG');
     let stdout = '';
