@@ -56,7 +56,7 @@ describe('tenantry CLI pieces', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
-  test('profiles inherit DEFAULT, saving one profile keeps the others, and the file is private', () => {
+  test('profiles inherit DEFAULT, saving one profile keeps the others, and the file is private', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-ini-'));
     const file = path.join(dir, 'config');
     fs.writeFileSync(file, '# comment\n[DEFAULT]\nendpoint = http://a:1\n\n[parent]\ntenancy=ocid1.tenancy.oc1..p\n; other\n');
@@ -67,6 +67,9 @@ describe('tenantry CLI pieces', () => {
     assert.deepEqual([...parseIni(fs.readFileSync(file, 'utf8')).keys()], ['DEFAULT', 'parent', 'child']);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     assert.throws(() => loadProfile(file, 'nobody'), /profile nobody is not in/);
+    const viaGlobal = await run(['setup', 'profile', '--config-file', file, '--profile', 'ops', '--token', 't0k']);
+    assert.equal(viaGlobal.code, 0, viaGlobal.stderr);
+    assert.equal(loadProfile(file, 'ops').token, 't0k', '--profile names the profile setup profile writes');
     fs.rmSync(dir, { recursive: true });
   });
 

@@ -46,7 +46,7 @@ export const setupCommands: CommandSpec[] = [
     path: ['setup', 'profile'],
     summary: 'Create or update a profile of the config file (only the keys given change).',
     params: [
-      local('profile-name', 'The profile to write.', { default: DEFAULT_PROFILE }),
+      local('profile-name', `The profile to write (default: --profile, else ${DEFAULT_PROFILE}).`),
       local('endpoint', 'The server URL.'),
       local('tenancy', 'The tenancy OCID (OCI signing).'),
       local('user', 'The user OCID (OCI signing).'),
@@ -61,7 +61,7 @@ export const setupCommands: CommandSpec[] = [
       local('operator-token-file', 'A file holding the operator token (admin).'),
     ],
     async run(ctx, values) {
-      const name = String(values['profile-name']);
+      const name = String(values['profile-name'] ?? ctx.session.profileName);
       const updates: Record<string, string> = {};
       for (const flag of PROFILE_KEYS) {
         // --endpoint is also a global option; the value given lands in both.
