@@ -32,7 +32,7 @@ export function buildRequest(command: CommandSpec, values: Values): HttpRequest 
 /** The envelope of one answer: data plus the headers that matter, as the OCI CLI prints them. */
 function envelopeOf(http: HttpSpec, answer: HttpAnswer): Envelope {
   const envelope: Envelope = {};
-  const data = http.paging === 'oci' || http.collection ? (answer.body as { items?: unknown[] } | undefined)?.items : answer.body;
+  const data = http.paging === 'oci' ? (answer.body as { items?: unknown[] } | undefined)?.items : answer.body;
   if (data !== undefined && data !== '') envelope.data = data;
   for (const name of ['etag', 'opc-work-request-id', 'opc-next-page', 'total-count']) {
     const value = answer.headers.get(name);

@@ -36,8 +36,6 @@ export interface HttpSpec {
   paging?: 'oci' | 'ocs';
   /** OCI paging without a limit parameter (listRecipientInvitations). */
   noLimit?: boolean;
-  /** An OCI collection answer without paging parameters: data is its items. */
-  collection?: boolean;
   ifMatch?: boolean;
   retryToken?: boolean;
   /** Asynchronous: answers opc-work-request-id, which --wait-for-state follows. */
