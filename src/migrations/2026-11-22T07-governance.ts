@@ -75,6 +75,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('ux_gov_tenancy_attachments_enforced_rule_id').on('gov_tenancy_attachments').column('enforced_rule_id').unique().execute();
   await db.schema.createIndex('ix_gov_tenancy_attachments_child_tenant_id').on('gov_tenancy_attachments').column('child_tenant_id').execute();
 
+  // Rules a parent chose while creating a sender invitation (its governance step): attached to the
+  // child when it accepts and joins governance.
+  await db.schema
+    .createTable('gov_invitation_rules')
+    .addColumn('sender_invitation_id', 'text', (c) => c.notNull().references('org_sender_invitations.id').onDelete('cascade'))
+    .addColumn('governance_rule_id', 'text', (c) => c.notNull().references('gov_rules.id').onDelete('cascade'))
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('pk_gov_invitation_rules', ['sender_invitation_id', 'governance_rule_id'])
+    .execute();
+
   await db.schema
     .createTable('gov_work_requests')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -83,8 +83,19 @@ export const attachmentResource = (id: string, actionType: WorkRequestResource['
   entityUri: `/20220504/tenancyAttachments/${id}`,
 });
 
-/** Makes a CREATING attachment of `rule` for each child that has no live one yet; returns their ids. */
-export async function planAttachments(trx: Trx, now: number, parent: Tenant, rule: repo.RuleRow, organizationId: string, children: GovernedTenancy[]): Promise<string[]> {
+/**
+ * Makes an attachment of `rule` for each child that has no live one yet; returns their ids. They are
+ * CREATING (for the APPLY_GOVERNANCE job) unless the caller applies them in its own transaction.
+ */
+export async function planAttachments(
+  trx: Trx,
+  now: number,
+  parent: Tenant,
+  rule: repo.RuleRow,
+  organizationId: string,
+  children: GovernedTenancy[],
+  state: 'CREATING' | 'ACTIVE' = 'CREATING',
+): Promise<string[]> {
   const ids: string[] = [];
   for (const child of children) {
     if (await repo.findLiveAttachment(trx, rule.id, child.tenancyId)) continue;
@@ -98,11 +109,11 @@ export async function planAttachments(trx: Trx, now: number, parent: Tenant, rul
       child_tenant_id: child.tenantId,
       tenancy_id: child.tenancyId,
       enforced_rule_id: newOcid('enforcedgovernancerule', parent.realm),
-      lifecycle_state: 'CREATING',
+      lifecycle_state: state,
       version: 1,
       created_at: now,
       updated_at: now,
-      last_attempted_at: null,
+      last_attempted_at: state === 'ACTIVE' ? now : null,
     });
     ids.push(id);
   }

@@ -1,5 +1,5 @@
 import type { Executor, Trx } from '../../platform/db/index.js';
-import type { GovInclusionCriteriaTable, GovRulesTable, GovTenancyAttachmentsTable, GovWorkRequestsTable } from '../../platform/db/schema.js';
+import type { GovInclusionCriteriaTable, GovInvitationRulesTable, GovRulesTable, GovTenancyAttachmentsTable, GovWorkRequestsTable } from '../../platform/db/schema.js';
 
 export type RuleRow = GovRulesTable;
 export type CriterionRow = GovInclusionCriteriaTable;
@@ -172,6 +172,46 @@ export function updateAttachment(trx: Trx, id: string, version: number, changes:
     .where('id', '=', id)
     .where('version', '=', version)
     .returningAll()
+    .executeTakeFirst();
+}
+
+// Rules chosen on a sender invitation
+
+export async function insertInvitationRules(trx: Trx, rows: GovInvitationRulesTable[]): Promise<void> {
+  if (rows.length > 0) await trx.insertInto('gov_invitation_rules').values(rows).execute();
+}
+
+export function invitationRules(db: Executor, senderInvitationId: string): Promise<RuleRow[]> {
+  return db
+    .selectFrom('gov_invitation_rules as i')
+    .innerJoin('gov_rules as r', 'r.id', 'i.governance_rule_id')
+    .selectAll('r')
+    .where('i.sender_invitation_id', '=', senderInvitationId)
+    .orderBy('i.created_at', 'asc')
+    .orderBy('r.id', 'asc')
+    .execute();
+}
+
+/** The live rules of `tenantId` that have an ALL inclusion criterion. */
+export function rulesForAll(db: Executor, tenantId: string): Promise<RuleRow[]> {
+  return db
+    .selectFrom('gov_rules as r')
+    .innerJoin('gov_inclusion_criteria as c', 'c.governance_rule_id', 'r.id')
+    .selectAll('r')
+    .where('r.tenant_id', '=', tenantId)
+    .where('r.lifecycle_state', '=', 'ACTIVE')
+    .where('c.target', '=', 'ALL')
+    .where('c.lifecycle_state', '=', 'ACTIVE')
+    .execute();
+}
+
+export function findLiveCriterion(db: Executor, ruleId: string, target: string): Promise<CriterionRow | undefined> {
+  return db
+    .selectFrom('gov_inclusion_criteria')
+    .selectAll()
+    .where('governance_rule_id', '=', ruleId)
+    .where('target', '=', target)
+    .where('lifecycle_state', '=', 'ACTIVE')
     .executeTakeFirst();
 }
 

@@ -6,6 +6,7 @@ import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import { findTenantByOcid, type Tenant } from '../tenants/tenants.service.js';
 import { createWorkRequest } from '../work-requests/work-requests.service.js';
+import { chooseInvitationRules } from '../governance/invitation-rules.js';
 import * as repo from './invitations.repo.js';
 import { assertMaySend, canBeInvited, canInvite } from './membership.js';
 import { actingTenancy, checkIfMatch, etagOf, iso, json, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
@@ -134,6 +135,8 @@ export interface CreateSenderInvitationInput {
   features?: string[];
   freeformTags?: Tags;
   definedTags?: DefinedTags;
+  /** Governance hook (issue 6): rules to attach when the child joins governance. */
+  governanceRuleIds?: string[];
 }
 
 /**
@@ -202,6 +205,8 @@ export async function createSenderInvitation(
         updated_at: now,
       };
       await repo.insertSenderInvitation(trx, row);
+      // Governance hook (issue 6): the invitation's governance step.
+      await chooseInvitationRules(trx, now, { senderTenantId: sender.id, senderInvitationId: row.id, subjects, governanceRuleIds: input.governanceRuleIds ?? [] });
       const workRequestId = await createWorkRequest(trx, now, {
         realm: config.realm,
         tenantId: sender.id,

@@ -9,6 +9,7 @@ import { recordChange } from '../audit/audit.service.js';
 import { getTenantOrThrow, type Tenant } from '../tenants/tenants.service.js';
 import type { WorkRequestStep } from '../work-requests/work-requests.service.js';
 import { isGovernanceOnly, recipientResource, senderResource, toRecipientInvitation } from './invitations.service.js';
+import { attachOnJoiningGovernance } from '../governance/invitation-rules.js';
 import * as repo from './invitations.repo.js';
 import { addChild } from './membership.js';
 import { iso, json } from './organizations.access.js';
@@ -156,8 +157,10 @@ export function acceptInvitationStep(deps: ServiceDeps): WorkRequestStep<AcceptC
           after: { governanceStatus: 'OPTED_IN' },
         });
         await closeBoth(trx, now, mine, sent, 'ACCEPTED', 'INACTIVE');
+        // Governance hook (issue 6): the child opted in; the invitation's rules attach now.
+        const attached = await attachOnJoiningGovernance(trx, now, actor, { parent: sender, child: recipient, senderInvitationId: sent.id });
         return {
-          resources: [recipientResource(mine.id, 'UPDATED'), senderResource(sent.id, 'UPDATED')],
+          resources: [recipientResource(mine.id, 'UPDATED'), senderResource(sent.id, 'UPDATED'), ...attached],
           log: `tenancy ${recipient.ocid} opted in to the governance of ${sender.ocid}`,
         };
       }
@@ -170,10 +173,13 @@ export function acceptInvitationStep(deps: ServiceDeps): WorkRequestStep<AcceptC
         childLimit: deps.config.organizationChildLimit,
       });
       await closeBoth(trx, now, mine, sent, 'ACCEPTED', 'INACTIVE');
+      // Governance hook (issue 6): a child that joined governance gets the invitation's rules.
+      const attached = await attachOnJoiningGovernance(trx, now, actor, { parent: sender, child: recipient, senderInvitationId: sent.id });
       return {
         resources: [
           recipientResource(mine.id, 'UPDATED'),
           senderResource(sent.id, 'UPDATED'),
+          ...attached,
           ...linkIds.map((id) => ({ entityType: 'Link', actionType: 'CREATED' as const, identifier: id, entityUri: `/20230401/links/${id}` })),
         ],
         log: `tenancy ${recipient.ocid} joined the organization of ${sender.ocid}`,

@@ -28,6 +28,9 @@ export const CreateSenderInvitationDetails = z.object({
   features: z.array(Feature).max(20).optional(),
   freeformTags: FreeformTags.optional(),
   definedTags: DefinedTags.optional(),
+  // Governance hook (issue 6), an extension of the OCI model: the governance step's chosen rules,
+  // attached when the child accepts and joins governance (needs the GOVERNANCE subject).
+  governanceRuleIds: z.array(Ocid).max(50).optional(),
 });
 
 export const UpdateInvitationDetails = z

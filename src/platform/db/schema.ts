@@ -431,6 +431,13 @@ export interface GovTenancyAttachmentsTable {
   last_attempted_at: Millis | null;
 }
 
+export interface GovInvitationRulesTable {
+  sender_invitation_id: string;
+  governance_rule_id: string;
+  tenant_id: string;
+  created_at: Millis;
+}
+
 export interface GovWorkRequestsTable {
   id: string;
   tenant_id: string;
@@ -485,6 +492,7 @@ export interface DB {
   gov_rules: GovRulesTable;
   gov_inclusion_criteria: GovInclusionCriteriaTable;
   gov_tenancy_attachments: GovTenancyAttachmentsTable;
+  gov_invitation_rules: GovInvitationRulesTable;
   gov_work_requests: GovWorkRequestsTable;
 }
 
