@@ -175,6 +175,28 @@ describe('sharing streams into a community', () => {
     assert.equal((await call(reader.token, 'GET', `${streamUrl}/Data/Last`, undefined, community.Id)).body.Value, 4);
   });
 
+  test('a tenant that leaves and joins again starts with nothing shared', async () => {
+    const returning = await seedTenant(t);
+    await operator(t, 'POST', `/tenants/${returning.id}/namespaces`, { id: 'data' });
+    await join(t, owner, returning, community.Id);
+    await ocs(t, returning.adminToken, 'PUT', `/Communities/${community.Id}/Tenants/${returning.id}/Users/${returning.admin.id}`, [community.MemberRoleId]);
+    const own = await createStream(returning, 'returning-stream', [5]);
+    assert.equal((await share(returning, own, community.MemberRoleId)).status, 204);
+    assert.equal((await call(owner.adminToken, 'GET', own, undefined, community.Id)).status, 200);
+
+    const left = await ocs(t, returning.adminToken, 'DELETE', `/Communities/${community.Id}/Tenants/${returning.id}`);
+    assert.ok([200, 204].includes(left.status), left.text);
+    assert.equal((await call(owner.adminToken, 'GET', own, undefined, community.Id)).status, 403, 'visibility dropped at once');
+    const acl = (await call(returning.adminToken, 'GET', `${own}/AccessControl`)).body;
+    assert.ok(!acl.RoleTrusteeAccessControlEntries.some((e: { Trustee: { ObjectId: string } }) => e.Trustee.ObjectId === community.MemberRoleId), 'the share entry is gone');
+
+    await join(t, owner, returning, community.Id);
+    await ocs(t, returning.adminToken, 'PUT', `/Communities/${community.Id}/Tenants/${returning.id}/Users/${returning.admin.id}`, [community.MemberRoleId]);
+    assert.equal((await call(owner.adminToken, 'GET', own, undefined, community.Id)).status, 403, 'nothing re-shared on re-joining');
+    const search = await call(owner.adminToken, 'GET', `/api/v1-preview/search/communities/${community.Id}/streams`);
+    assert.ok(!search.body.some((s: { TenantId: string }) => s.TenantId === returning.id));
+  });
+
   test('a removed tenant loses access at once', async () => {
     const removed = await seedTenant(t);
     await join(t, owner, removed, community.Id);
