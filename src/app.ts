@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { adminRoutes } from './api/admin/admin.routes.js';
+import { regionSubscriptionRoutes } from './api/admin/region-subscriptions.routes.js';
 import { consoleRoutes } from './api/console/console.routes.js';
 import { identityRoutes } from './api/identity/identity.routes.js';
 import { ociApi } from './api/oci/index.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(consoleRoutes, { prefix: '/console', deps: services });
   await app.register(adminRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
+  await app.register(regionSubscriptionRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
   await app.register(identityRoutes, { prefix: '/identity', deps: services });
   for (const prefix of ['/api/v1', '/api/v1-preview']) await app.register(ocsApi, { prefix, deps: services });
   for (const prefix of ['/20230401', '/20220504']) await app.register(ociApi, { prefix, deps: services });

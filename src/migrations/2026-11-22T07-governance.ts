@@ -86,6 +86,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('pk_gov_invitation_rules', ['sender_invitation_id', 'governance_rule_id'])
     .execute();
 
+  // The regions a tenancy subscribes to besides its home region (ALLOWED_REGIONS rules restrict new ones).
+  await db.schema
+    .createTable('region_subscriptions')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('pk_region_subscriptions', ['tenant_id', 'region'])
+    .execute();
+
   await db.schema
     .createTable('gov_work_requests')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -263,3 +263,20 @@ export function finishWorkRequest(
     .returningAll()
     .executeTakeFirst();
 }
+
+// Region subscriptions
+
+export function listRegionSubscriptions(db: Executor, tenantId: string): Promise<Array<{ region: string; created_at: number }>> {
+  return db.selectFrom('region_subscriptions').select(['region', 'created_at']).where('tenant_id', '=', tenantId).orderBy('created_at', 'asc').orderBy('region', 'asc').execute();
+}
+
+/** Inserts the subscription unless it exists; true when it was new. */
+export async function insertRegionSubscription(trx: Trx, tenantId: string, region: string, now: number): Promise<boolean> {
+  const row = await trx
+    .insertInto('region_subscriptions')
+    .values({ tenant_id: tenantId, region, created_at: now })
+    .onConflict((oc) => oc.columns(['tenant_id', 'region']).doNothing())
+    .returning('region')
+    .executeTakeFirst();
+  return row !== undefined;
+}

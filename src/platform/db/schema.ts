@@ -438,6 +438,12 @@ export interface GovInvitationRulesTable {
   created_at: Millis;
 }
 
+export interface RegionSubscriptionsTable {
+  tenant_id: string;
+  region: string;
+  created_at: Millis;
+}
+
 export interface GovWorkRequestsTable {
   id: string;
   tenant_id: string;
@@ -494,5 +500,6 @@ export interface DB {
   gov_tenancy_attachments: GovTenancyAttachmentsTable;
   gov_invitation_rules: GovInvitationRulesTable;
   gov_work_requests: GovWorkRequestsTable;
+  region_subscriptions: RegionSubscriptionsTable;
 }
 
