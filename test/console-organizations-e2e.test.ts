@@ -100,6 +100,13 @@ describe('the web console in Chromium: organizations, as users of different tena
     await carol.getByRole('row').filter({ hasText: child.name }).getByRole('cell', { name: 'Default', exact: true }).waitFor();
     await carol.getByText('No cost report on this server yet').waitFor();
     await shot(carol, 'subscriptions');
+    // The parent maps the child back to the child's own subscription.
+    const mapping = carol.getByRole('form', { name: 'Map a tenancy to a subscription' });
+    await mapping.getByRole('combobox').selectOption({ label: child.name });
+    await mapping.getByLabel('Subscription OCID').fill(child.subscriptionId);
+    await mapping.getByRole('button', { name: 'Map subscription' }).click();
+    await mapping.getByText(`${child.name} is now mapped to subscription ${child.subscriptionId} (active).`).waitFor();
+    await shot(carol, 'subscription-mapped');
 
     // The child's Tenancies page lists itself and its parent.
     await dave.getByRole('navigation', { name: 'Console navigation' }).getByRole('link', { name: 'Tenancies' }).click();

@@ -36,9 +36,16 @@ export function Subscriptions() {
   const [child, setChild] = useState('');
   const [subscriptionId, setSubscriptionId] = useState('');
   const action = useAction();
+  const [mapped, setMapped] = useState('');
   const map = async (e: FormEvent) => {
     e.preventDefault();
-    if (await action.run(() => api('POST', `${OCI}/subscriptionMappings`, { compartmentId: child, subscriptionId }))) data.reload();
+    setMapped('');
+    let result: Mapping | undefined;
+    if (await action.run(async () => (result = (await api<Mapping>('POST', `${OCI}/subscriptionMappings`, { compartmentId: child, subscriptionId })).body))) {
+      const name = data.data?.tenancies.find((t) => t.tenancyId === child)?.name ?? child;
+      setMapped(`${name} is now mapped to subscription ${result!.subscriptionId} (${words(result!.lifecycleState).toLowerCase()}).`);
+      data.reload();
+    }
   };
   if (data.error && !data.data) return <ErrorText error={data.error} />;
   if (!data.data) return <Loading what="subscriptions" />;
@@ -118,6 +125,11 @@ export function Subscriptions() {
             <input required maxLength={255} value={subscriptionId} onChange={(e) => setSubscriptionId(e.target.value)} />
           </Field>
           <ErrorText error={action.error} />
+          {mapped ? (
+            <p role="status" className="notice">
+              {mapped}
+            </p>
+          ) : null}
           <button type="submit" disabled={action.busy}>
             Map subscription
           </button>
