@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as common from 'oci-common';
 import * as gr from 'oci-governancerulescontrolplane';
+import * as limits from 'oci-limits';
 import { operator, seedTenant, type TestApp } from './app.js';
 import { ociClients, type OciClients } from './oci.js';
 
@@ -9,6 +10,9 @@ export interface GovernanceClients {
   tenancyId: string;
   rules: gr.GovernanceRuleClient;
   workRequests: gr.WorkRequestClient;
+  /** The Limits API clients (oci-limits), with the same key. */
+  limits: limits.LimitsClient;
+  quotas: limits.QuotasClient;
   /** Waits (with the SDK's own waiter) until the governance work request has finished; returns it. */
   waitFor(workRequestId: string | undefined): Promise<gr.models.WorkRequest>;
   close(): void;
@@ -27,10 +31,16 @@ export async function governanceClients(t: TestApp, endpoint: string, user: { id
   rules.endpoint = endpoint;
   const workRequests = new gr.WorkRequestClient({ authenticationDetailsProvider: provider }, config);
   workRequests.endpoint = endpoint;
+  const limitsClient = new limits.LimitsClient({ authenticationDetailsProvider: provider }, config);
+  limitsClient.endpoint = endpoint;
+  const quotas = new limits.QuotasClient({ authenticationDetailsProvider: provider }, config);
+  quotas.endpoint = endpoint;
   return {
     tenancyId,
     rules,
     workRequests,
+    limits: limitsClient,
+    quotas,
     async waitFor(workRequestId) {
       if (!workRequestId) throw new Error('no opc-work-request-id');
       const waiter = workRequests.createWaiters({
@@ -42,6 +52,8 @@ export async function governanceClients(t: TestApp, endpoint: string, user: { id
     close() {
       rules.close();
       workRequests.close();
+      limitsClient.close();
+      quotas.close();
     },
   };
 }

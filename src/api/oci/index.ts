@@ -6,6 +6,7 @@ import { notFound } from '../../platform/errors.js';
 import { findApiKey } from '../../modules/identity/identity.service.js';
 import { consoleSessionAuth } from '../console/session-auth.js';
 import { governanceRuleRoutes } from './governance-rules.routes.js';
+import { limitsRoutes, quotasRoutes } from './limits.routes.js';
 import { linkRoutes } from './links.routes.js';
 import { notImplementedRoutes } from './not-implemented.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
@@ -31,4 +32,7 @@ export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; pr
     await app.register(notImplementedRoutes);
   }
   if (opts.prefix === '/20220504') await app.register(governanceRuleRoutes, { deps: opts.deps });
+  // The OCI Limits API shape (oci-limits): limits and quotas.
+  if (opts.prefix === '/20190729') await app.register(limitsRoutes, { deps: opts.deps });
+  if (opts.prefix === '/20181025') await app.register(quotasRoutes, { deps: opts.deps });
 }
