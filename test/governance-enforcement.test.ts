@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, operator, type TestApp } from './support/app.js';
 import { governanceParty, join, type Party } from './support/governance.js';
+import { ociError } from './support/oci.js';
 
 describe('Governance enforcement where this service owns the object', () => {
   let t: TestApp;
@@ -75,5 +76,46 @@ describe('Governance enforcement where this service owns the object', () => {
     const [organization] = (await parent.oci.organization.listOrganizations({ compartmentId: parent.tenant.ocid })).organizationCollection.items;
     await parent.oci.waitFor((await parent.oci.governance.removeGovernance({ organizationId: organization.id, organizationTenancyId: child.tenant.ocid })).opcWorkRequestId);
     await subscribe(child, 'eu-frankfurt-1', 201);
+  });
+
+  test("TAG rules check the defined tags a governed child writes on its invitations: unknown tags, values outside an ENUM and missing required tags are refused; defaults are filled in", async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    await join(parent, child, ['LINK', 'GOVERNANCE']);
+    const [received] = (await child.oci.recipient.listRecipientInvitations({ compartmentId: child.tenant.ocid })).recipientInvitationCollection.items;
+    const update = (definedTags: Record<string, Record<string, unknown>>) =>
+      child.oci.recipient.updateRecipientInvitation({ recipientInvitationId: received.id, updateRecipientInvitationDetails: { definedTags } });
+    // Before any TAG rule, anything goes.
+    await update({ CostCenter: { anything: 'x' } });
+
+    await attach(parent, child, 'TAG', {
+      name: 'CostCenter',
+      tags: [
+        { name: 'cc', validator: { validatorType: 'ENUM', values: ['a', 'b'] } },
+        { name: 'owner', validator: { validatorType: 'DEFAULT' } },
+        { name: 'env' },
+      ],
+      tagDefaults: [
+        { tagName: 'cc', value: 'a', isRequired: true },
+        { tagName: 'env', value: 'prod', isRequired: false },
+      ],
+    });
+    const refusals: Array<[Record<string, Record<string, unknown>>, RegExp]> = [
+      [{ CostCenter: { cc: 'z' } }, /CostCenter.cc may only be a, b; 'z' is not allowed/],
+      [{ CostCenter: { cc: 'a', project: 'p' } }, /CostCenter.project is not defined/],
+      [{ CostCenter: { owner: 'me' } }, /CostCenter.cc is required/],
+      [{ Other: { k: 'v' } }, /CostCenter.cc is required/],
+    ];
+    for (const [tags, reason] of refusals) {
+      const error = await ociError(update(tags));
+      assert.equal(error.statusCode, 400, JSON.stringify(tags));
+      assert.match(error.message, reason);
+    }
+    const ok = (await update({ costcenter: { CC: 'b', owner: 'me' }, Other: { k: 'v' } })).recipientInvitation;
+    assert.deepEqual(ok.definedTags, { costcenter: { CC: 'b', owner: 'me', env: 'prod' }, Other: { k: 'v' } });
+
+    // The parent writes its own tags freely: its rules govern its children, not itself.
+    const [sent] = (await parent.oci.sender.listSenderInvitations({ compartmentId: parent.tenant.ocid })).senderInvitationCollection.items;
+    await parent.oci.sender.updateSenderInvitation({ senderInvitationId: sent.id, updateSenderInvitationDetails: { definedTags: { CostCenter: { cc: 'z' } } } });
   });
 });

@@ -7,6 +7,7 @@ import { recordChange } from '../audit/audit.service.js';
 import { findTenantByOcid, type Tenant } from '../tenants/tenants.service.js';
 import { createWorkRequest } from '../work-requests/work-requests.service.js';
 import { chooseInvitationRules } from '../governance/invitation-rules.js';
+import { applyTagRules } from '../governance/tag-rules.js';
 import * as repo from './invitations.repo.js';
 import { assertMaySend, canBeInvited, canInvite } from './membership.js';
 import { actingTenancy, checkIfMatch, etagOf, iso, json, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
@@ -386,7 +387,9 @@ export async function updateRecipientInvitation(
   checkIfMatch(ifMatch, row.id, row.version);
   const updated = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
-    const next = await repo.updateRecipientInvitation(trx, row.id, row.version, { ...tagChanges(input), updated_at: now });
+    // Governance hook (issue 6): TAG rules in force on this tenancy check its defined tags.
+    const checked = input.definedTags === undefined ? input : { ...input, definedTags: await applyTagRules(trx, tenant.id, input.definedTags) };
+    const next = await repo.updateRecipientInvitation(trx, row.id, row.version, { ...tagChanges(checked), updated_at: now });
     if (!next) throw ifMatch ? etagMismatch() : incorrectState('the invitation changed while it was being updated; read it again');
     await recordChange(trx, actor, now, {
       tenantId: tenant.id,
