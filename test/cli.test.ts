@@ -210,12 +210,9 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
 
     const unreachable = await cli(['organizations', 'organization', 'list', '--profile', parent.profile, '-c', parent.ocid, '--endpoint', 'http://127.0.0.1:9']);
     assert.equal(unreachable.code, 6);
-    const governance = await cli(['governance-rules-control-plane', 'governance-rule', 'list', '--profile', parent.profile, '-c', parent.ocid]);
-    assert.equal(governance.code, 4);
-    assert.match(governance.stderr, /not available on this server/);
   });
 
-  test('the other organization groups: subscription mapping, links, governance opt-out by the parent and opt-in by the child, work request lists', slow, async () => {
+  test('the other organization groups: subscription mapping, links, governance opt-out by the parent and opt-in by the child, work request lists, a governance rule in force on the child', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const child = await quickTenancy('PAYG');
     const p = ['--profile', parent.profile];
@@ -248,6 +245,23 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.ok(operations.includes('CREATE_SENDER_INVITATION'), operations.join());
     const errors = ok(await cli(['organizations', 'work-request', 'list-work-request-errors', ...p, '--work-request-id', optOut.id]), 'errors').json;
     assert.deepEqual(errors.data, []);
+
+    // Governance Rules (/20220504): a quota rule attached to the child is in force there.
+    const G = 'governance-rules-control-plane';
+    const quota = { type: 'QUOTA', displayName: 'no-rm', statements: ['zero resource-manager quotas in tenancy'] };
+    const created = ok(await cli([G, 'governance-rule', 'create', ...p, '-c', parent.ocid, '--display-name', 'no-rm', '--type', 'QUOTA', '--template', JSON.stringify(quota)]), 'rule').json;
+    assert.deepEqual(created.data.template, quota);
+    assert.match(created['opc-work-request-id'], /^ocid1\./);
+    const ruleId = created.data.id;
+    const attached = ok(
+      await cli([G, 'inclusion-criterion', 'create', ...p, '--governance-rule-id', ruleId, '--type', 'TENANCY', '--association', JSON.stringify({ type: 'TENANCY', tenancyId: child.ocid }), '--wait-for-state', 'SUCCEEDED', ...fast]),
+      'criterion',
+    ).json.data;
+    assert.equal(attached.status, 'SUCCEEDED');
+    const attachments = ok(await cli([G, 'tenancy-attachment', 'list', ...p, '--governance-rule-id', ruleId, '--all', '--query', 'data[].tenancyId']), 'attachments').json;
+    assert.deepEqual(attachments, [child.ocid]);
+    const enforced = ok(await cli([G, 'enforced-governance-rule', 'list', ...c, '-c', child.ocid, '--output', 'table']), 'enforced').stdout;
+    assert.match(enforced, /\| no-rm +\| QUOTA +\|/);
   });
 
   test('on a terminal --wait-for-state shows the progress of the work request, and one that ends otherwise than waited for exits 5', slow, async () => {

@@ -23,6 +23,8 @@ export const GLOBAL_OPTIONS: ParamSpec[] = [
 ];
 
 export const WORK_REQUEST_STATES = ['ACCEPTED', 'IN_PROGRESS', 'FAILED', 'SUCCEEDED', 'CANCELING', 'CANCELED'] as const;
+/** The Governance Rules API's work requests also wait (WAITING). */
+const GOVERNANCE_WORK_REQUEST_STATES = ['ACCEPTED', 'IN_PROGRESS', 'WAITING', 'FAILED', 'SUCCEEDED', 'CANCELING', 'CANCELED'] as const;
 
 /** The command's own options plus those its HTTP shape implies (paging, if-match, waiting). */
 export function optionsOf(command: CommandSpec): ParamSpec[] {
@@ -46,7 +48,7 @@ export function optionsOf(command: CommandSpec): ParamSpec[] {
   if (http?.retryToken) params.push({ flag: 'opc-retry-token', in: 'header', key: 'opc-retry-token', help: 'Makes the call idempotent for 24 hours: a retry with the same token returns the first answer.' });
   if (http?.workRequest) {
     params.push(
-      local('wait-for-state', 'Wait until the work request reaches this state, then print the work request.', { multiple: true, choices: WORK_REQUEST_STATES }),
+      local('wait-for-state', 'Wait until the work request reaches this state, then print the work request.', { multiple: true, choices: http.workRequest === 'governance-rules' ? GOVERNANCE_WORK_REQUEST_STATES : WORK_REQUEST_STATES }),
       local('max-wait-seconds', 'With --wait-for-state: give up after this many seconds (exit 7).', { type: 'integer', default: 1200 }),
       local('wait-interval-seconds', 'With --wait-for-state: seconds between checks.', { type: 'number', default: 1 }),
     );

@@ -41,31 +41,18 @@ function envelopeOf(http: HttpSpec, answer: HttpAnswer): Envelope {
   return envelope;
 }
 
-async function sendOrExplain(ctx: RunContext, http: HttpSpec, request: HttpRequest): Promise<HttpAnswer> {
-  try {
-    return await ctx.http.send(request);
-  } catch (error) {
-    // An API the server does not serve at all answers 404 NotFound (no such route) or 501.
-    // A list answering 404 can only mean the route itself is missing.
-    const d = error instanceof CliError ? error.details : undefined;
-    if (http.unavailableMessage && d && (d.status === 501 || (d.status === 404 && (d.code === 'NotFound' || http.paging)))) {
-      throw new CliError(EXIT.notFound, http.unavailableMessage, d);
-    }
-    throw error;
-  }
-}
-
 export async function runHttpCommand(ctx: RunContext, command: CommandSpec, values: Values): Promise<Envelope> {
   const http = command.http!;
   const request = buildRequest(command, values);
   if (values.all && http.paging) return { data: await fetchAll(ctx, command, values) };
-  const answer = await sendOrExplain(ctx, http, request);
+  const answer = await ctx.http.send(request);
   const envelope = envelopeOf(http, answer);
   const states = values['wait-for-state'] as string[] | undefined;
   if (http.workRequest && states?.length) {
     const id = envelope['opc-work-request-id'];
     if (typeof id !== 'string') throw new CliError(EXIT.service, 'the service answered without opc-work-request-id, so there is nothing to wait for', { answer: envelope });
-    return waitForWorkRequest(ctx, id, states, Number(values['max-wait-seconds']), Number(values['wait-interval-seconds']));
+    const api = http.workRequest === 'governance-rules' ? '/20220504' : '/20230401';
+    return waitForWorkRequest(ctx, `${api}/workRequests/${encodeURIComponent(id)}`, states, Number(values['max-wait-seconds']), Number(values['wait-interval-seconds']));
   }
   return envelope;
 }
@@ -78,7 +65,7 @@ async function fetchAll(ctx: RunContext, command: CommandSpec, values: Values): 
   if (http.paging === 'oci') {
     let page: string | undefined = values.page as string | undefined;
     for (;;) {
-      const answer = await sendOrExplain(ctx, http, buildRequest(command, { ...values, page, limit: pageSize ?? values.limit }));
+      const answer = await ctx.http.send(buildRequest(command, { ...values, page, limit: pageSize ?? values.limit }));
       items.push(...(((answer.body as { items?: unknown[] })?.items ?? []) as unknown[]));
       page = answer.headers.get('opc-next-page') ?? undefined;
       if (!page) return items;
@@ -86,7 +73,7 @@ async function fetchAll(ctx: RunContext, command: CommandSpec, values: Values): 
   }
   const count = pageSize ?? (values.count as number | undefined) ?? 100;
   for (let skip = (values.skip as number | undefined) ?? 0; ; skip += count) {
-    const answer = await sendOrExplain(ctx, http, buildRequest(command, { ...values, skip, count }));
+    const answer = await ctx.http.send(buildRequest(command, { ...values, skip, count }));
     const batch = Array.isArray(answer.body) ? answer.body : [];
     items.push(...batch);
     if (batch.length < count) return items;
@@ -94,13 +81,13 @@ async function fetchAll(ctx: RunContext, command: CommandSpec, values: Values): 
 }
 
 /**
- * Polls GET /20230401/workRequests/{id} until its status is one of `states`. A work request that
+ * Polls GET <api>/workRequests/{id} until its status is one of `states`. A work request that
  * finishes in another state is a service error (exit 5) and prints its errors; running out of
  * time exits 7. On a terminal, progress is shown on stderr.
  */
-export async function waitForWorkRequest(ctx: RunContext, id: string, states: string[], maxWaitSeconds: number, intervalSeconds: number): Promise<Envelope> {
+export async function waitForWorkRequest(ctx: RunContext, path: string, states: string[], maxWaitSeconds: number, intervalSeconds: number): Promise<Envelope> {
   const deadline = Date.now() + maxWaitSeconds * 1000;
-  const path = `/20230401/workRequests/${encodeURIComponent(id)}`;
+  const id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
   const tty = ctx.progress.isTTY === true;
   const started = Date.now();
   try {

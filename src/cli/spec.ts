@@ -38,14 +38,12 @@ export interface HttpSpec {
   noLimit?: boolean;
   ifMatch?: boolean;
   retryToken?: boolean;
-  /** Asynchronous: answers opc-work-request-id, which --wait-for-state follows. */
-  workRequest?: 'organizations';
+  /** Asynchronous: answers opc-work-request-id of this API, which --wait-for-state follows. */
+  workRequest?: 'organizations' | 'governance-rules';
   /** Body fields the command always sends (e.g. the Action of an invitation). */
   fixedBody?: Record<string, unknown>;
   /** The flag whose (JSON) value is the whole request body. */
   bodyFrom?: string;
-  /** 404 with code NotFound means the server does not offer this API at all. */
-  unavailableMessage?: string;
 }
 
 export interface RunContext {
