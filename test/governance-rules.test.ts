@@ -368,4 +368,29 @@ describe('OCI Governance Rules API through the official SDK', () => {
     assert.equal((await parent.gov.rules.getTenancyAttachment({ tenancyAttachmentId: attachment.id })).tenancyAttachment.lifecycleState, 'ACTIVE');
     assert.equal((await child.gov.rules.listEnforcedGovernanceRules({ compartmentId: child.tenant.ocid })).enforcedGovernanceRuleCollection.items.length, 1);
   });
+
+  test('racing changes: of two identical inclusion criteria one is created and the other is a conflict; of two deletes of one rule one wins', async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    await join(parent, child, ['LINK', 'GOVERNANCE']);
+    const rule = (await createRule(parent, 'race', 'QUOTA', quota('race', ['zero vcn quotas in tenancy']))).governanceRule;
+    const details = { governanceRuleId: rule.id, type: 'TENANCY' as never, association: { type: 'TENANCY', tenancyId: child.tenant.ocid } as never };
+    const criteria = await Promise.allSettled([
+      parent.gov.rules.createInclusionCriterion({ createInclusionCriterionDetails: details }),
+      parent.gov.rules.createInclusionCriterion({ createInclusionCriterionDetails: details }),
+    ]);
+    assert.equal(criteria.filter((r) => r.status === 'fulfilled').length, 1);
+    const lost = criteria.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(lost.reason.statusCode, 409);
+    const won = (criteria.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof parent.gov.rules.createInclusionCriterion>>>).value;
+    await parent.gov.waitFor(won.opcWorkRequestId);
+    assert.equal((await parent.gov.rules.listTenancyAttachments({ governanceRuleId: rule.id })).tenancyAttachmentCollection.items.length, 1, 'one attachment');
+
+    const deletes = await Promise.allSettled([parent.gov.rules.deleteGovernanceRule({ governanceRuleId: rule.id }), parent.gov.rules.deleteGovernanceRule({ governanceRuleId: rule.id })]);
+    assert.equal(deletes.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.equal((deletes.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.statusCode, 409);
+    const wrs = (await parent.gov.workRequests.listWorkRequests({ compartmentId: parent.tenant.ocid })).workRequestSummaryCollection.items;
+    assert.equal(wrs.filter((w) => w.operationType === 'DELETE_GOVERNANCE_RULE').length, 1);
+    assert.equal(wrs.filter((w) => w.operationType === 'CREATE_INCLUSION_CRITERIA').length, 1);
+  });
 });

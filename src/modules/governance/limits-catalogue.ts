@@ -1,7 +1,7 @@
 // The limits catalogue: the service limits this service knows, their default values and the quota
 // family and quota name that cover each. Governance QUOTA statements are checked against it (a
 // family or quota name outside it is refused) and the Limits API shape (limit definitions, limit
-// values, resource availability) is read from it. Documented in docs/limits-catalogue.md.
+// values, resource availability) is read from it. Documented in docs/governance.md (Limits catalogue).
 
 export interface LimitDefinition {
   /** The Limits API service name (also the quota family). */
