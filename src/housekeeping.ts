@@ -1,4 +1,5 @@
 import { forgetExpiredTokens } from './modules/identity/identity.service.js';
+import { forgetExpiredSessions } from './modules/identity/sessions.service.js';
 import type { ServiceDeps } from './platform/deps.js';
 import { deleteDeliveriesBefore } from './platform/mail/mail.repo.js';
 import { enqueueOnce } from './platform/outbox/outbox.js';
@@ -18,11 +19,12 @@ export async function scheduleHousekeeping(deps: ServiceDeps): Promise<void> {
   await enqueueOnce(deps.database.db, now, jobIdFor(now), { type: HOUSEKEEPING, payload: {}, runAt: now });
 }
 
-/** Forgets expired tokens and old finished jobs, then schedules the next run. */
+/** Forgets expired tokens and console sessions and old finished jobs, then schedules the next run. */
 export function housekeepingHandler(deps: ServiceDeps): JobHandler {
   return async () => {
     const now = deps.clock.now();
     await forgetExpiredTokens(deps);
+    await forgetExpiredSessions(deps);
     await deleteFinishedJobs(deps.database.db, now - FINISHED_JOB_RETENTION_MS);
     await deleteDeliveriesBefore(deps.database.db, now - FINISHED_JOB_RETENTION_MS);
     const next = (Math.floor(now / PERIOD_MS) + 1) * PERIOD_MS;

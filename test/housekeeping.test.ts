@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FINISHED_JOB_RETENTION_MS, HOUSEKEEPING, scheduleHousekeeping } from '../src/housekeeping.js';
+import { signIn } from '../src/modules/identity/sessions.service.js';
 import { createTestApp, operator, seedTenant } from './support/app.js';
 
 test('housekeeping forgets expired tokens and old finished jobs, runs once an hour however many workers schedule it', async () => {
@@ -13,6 +14,10 @@ test('housekeeping forgets expired tokens and old finished jobs, runs once an ho
     const jobs = (type?: string) =>
       t.database.db.selectFrom('outbox_jobs').select(['type', 'status', 'run_at']).$if(!!type, (q) => q.where('type', '=', type!)).orderBy('run_at').execute();
     assert.equal((await tokens()).length, 2);
+    await operator(t, 'POST', `/tenants/${tenant.id}/users`, { email: 'console@house.test', password: 'a console password' });
+    const session = await signIn(t.deps, { email: 'console@house.test', password: 'a console password' });
+    assert.equal(session.kind, 'signed-in');
+    assert.equal((await t.database.db.selectFrom('console_sessions').select('id_hash').execute()).length, 1);
 
     t.clock.advance(FINISHED_JOB_RETENTION_MS + 1);
     await scheduleHousekeeping(t.deps);
@@ -20,6 +25,7 @@ test('housekeeping forgets expired tokens and old finished jobs, runs once an ho
     assert.equal((await jobs(HOUSEKEEPING)).length, 1, 'two schedules, one job');
     assert.equal(await t.worker.drain(), 1);
     assert.deepEqual(await tokens(), [], 'both tokens had expired (the seeded one lives a day)');
+    assert.deepEqual(await t.database.db.selectFrom('console_sessions').select('id_hash').execute(), [], 'the console session had expired');
     const left = await jobs();
     assert.deepEqual(
       left.map((j) => `${j.type} ${j.status}`),

@@ -19,3 +19,7 @@ export async function deleteSession(trx: Trx, idHash: string): Promise<ConsoleSe
 export async function deleteExpiredSessionsOfUser(trx: Trx, userId: string, now: number): Promise<void> {
   await trx.deleteFrom('console_sessions').where('user_id', '=', userId).where('expires_at', '<=', now).execute();
 }
+
+export async function deleteExpiredSessions(db: Executor, now: number): Promise<void> {
+  await db.deleteFrom('console_sessions').where('expires_at', '<=', now).execute();
+}

@@ -126,3 +126,8 @@ export async function signOut(deps: ServiceDeps, sessionId: string): Promise<voi
     });
   });
 }
+
+/** Expired console sessions are useless; housekeeping forgets them. */
+export async function forgetExpiredSessions(deps: ServiceDeps): Promise<void> {
+  await repo.deleteExpiredSessions(deps.database.db, deps.clock.now());
+}
