@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(regionSubscriptionRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
   await app.register(identityRoutes, { prefix: '/identity', deps: services });
   for (const prefix of ['/api/v1', '/api/v1-preview']) await app.register(ocsApi, { prefix, deps: services });
-  for (const prefix of ['/20230401', '/20220504', '/20190729', '/20181025']) await app.register(ociApi, { prefix, deps: services });
+  for (const prefix of ['/20230401', '/20220504', '/20190729', '/20181025', '/20200107']) await app.register(ociApi, { prefix, deps: services });
 
   app.setNotFoundHandler(async (request, reply) =>
     sendError(request, reply, notFound('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),

@@ -95,6 +95,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('pk_region_subscriptions', ['tenant_id', 'region'])
     .execute();
 
+  // Metering: every rate card a subscription had, from when it applied, so usage is priced with the
+  // card in force at the time of use. The current cards are the first versions.
+  await db.schema
+    .createTable('rate_card_versions')
+    .addColumn('subscription_id', 'text', (c) => c.notNull().references('subscriptions.id').onDelete('cascade'))
+    .addColumn('effective_from', 'bigint', (c) => c.notNull())
+    .addColumn('items', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('pk_rate_card_versions', ['subscription_id', 'effective_from'])
+    .execute();
+  await sql`insert into rate_card_versions (subscription_id, effective_from, items) select subscription_id, 0, items from rate_cards`.execute(db);
+
   await db.schema
     .createTable('gov_work_requests')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as common from 'oci-common';
 import * as gr from 'oci-governancerulescontrolplane';
 import * as limits from 'oci-limits';
+import * as usageapi from 'oci-usageapi';
 import { operator, seedTenant, type TestApp } from './app.js';
 import { ociClients, type OciClients } from './oci.js';
 
@@ -13,6 +14,8 @@ export interface GovernanceClients {
   /** The Limits API clients (oci-limits), with the same key. */
   limits: limits.LimitsClient;
   quotas: limits.QuotasClient;
+  /** The Usage API client (oci-usageapi), with the same key. */
+  usage: usageapi.UsageapiClient;
   /** Waits (with the SDK's own waiter) until the governance work request has finished; returns it. */
   waitFor(workRequestId: string | undefined): Promise<gr.models.WorkRequest>;
   close(): void;
@@ -35,12 +38,15 @@ export async function governanceClients(t: TestApp, endpoint: string, user: { id
   limitsClient.endpoint = endpoint;
   const quotas = new limits.QuotasClient({ authenticationDetailsProvider: provider }, config);
   quotas.endpoint = endpoint;
+  const usage = new usageapi.UsageapiClient({ authenticationDetailsProvider: provider }, config);
+  usage.endpoint = endpoint;
   return {
     tenancyId,
     rules,
     workRequests,
     limits: limitsClient,
     quotas,
+    usage,
     async waitFor(workRequestId) {
       if (!workRequestId) throw new Error('no opc-work-request-id');
       const waiter = workRequests.createWaiters({
@@ -54,6 +60,7 @@ export async function governanceClients(t: TestApp, endpoint: string, user: { id
       workRequests.close();
       limitsClient.close();
       quotas.close();
+      usage.close();
     },
   };
 }

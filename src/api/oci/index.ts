@@ -12,6 +12,7 @@ import { notImplementedRoutes } from './not-implemented.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
 import { recipientInvitationRoutes } from './recipient-invitations.routes.js';
 import { senderInvitationRoutes } from './sender-invitations.routes.js';
+import { usageRoutes } from './usage.routes.js';
 import { subscriptionRoutes } from './subscriptions.routes.js';
 import { workRequestRoutes } from './work-requests.routes.js';
 
@@ -35,4 +36,6 @@ export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; pr
   // The OCI Limits API shape (oci-limits): limits and quotas.
   if (opts.prefix === '/20190729') await app.register(limitsRoutes, { deps: opts.deps });
   if (opts.prefix === '/20181025') await app.register(quotasRoutes, { deps: opts.deps });
+  // The OCI Usage API's summarized usages (metering).
+  if (opts.prefix === '/20200107') await app.register(usageRoutes, { deps: opts.deps });
 }

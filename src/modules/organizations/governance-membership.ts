@@ -36,3 +36,13 @@ export async function childrenOf(db: Executor, parentTenantId: string): Promise<
   const rows = await repo.listOrgTenancies(db, org.id, 0, 100_000);
   return { organizationId: org.id, children: rows.filter((r) => r.role === 'CHILD' && r.left_at === null).map(toGoverned) };
 }
+
+/** Hook for metering (issue 6): every subscription mapping the tenancies ever had, ended ones included. */
+export async function subscriptionMappingHistory(
+  db: Executor,
+  tenantIds: readonly string[],
+): Promise<Array<{ tenantId: string; subscriptionId: string; isExplicit: boolean; from: number; until: number | null }>> {
+  if (tenantIds.length === 0) return [];
+  const rows = await repo.mappingHistory(db, tenantIds);
+  return rows.map((r) => ({ tenantId: r.tenant_id, subscriptionId: r.subscription_id, isExplicit: r.is_explicit === 1, from: r.created_at, until: r.terminated_at }));
+}

@@ -247,3 +247,8 @@ export async function releaseRetryToken(db: Executor, tenantId: string, token: s
 export async function deleteRetryTokensBefore(db: Executor, tenantId: string, before: number): Promise<void> {
   await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('created_at', '<', before).execute();
 }
+
+/** Hook for metering (issue 6): all mapping rows of the tenancies, oldest first. */
+export function mappingHistory(db: Executor, tenantIds: readonly string[]): Promise<SubscriptionMappingRow[]> {
+  return db.selectFrom('org_subscription_mappings').selectAll().where('tenant_id', 'in', tenantIds).orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+}

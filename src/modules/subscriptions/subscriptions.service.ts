@@ -4,6 +4,7 @@ import { invalid } from '../../platform/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import { findTenantsByOcids, getSubscriptionOrThrow } from '../tenants/tenants.service.js';
+import { recordRateCardVersion } from '../metering/metering.service.js';
 import * as repo from './subscriptions.repo.js';
 
 export interface RateCardItem {
@@ -34,6 +35,8 @@ export async function setRateCard(
     const now = deps.clock.now();
     const before = await repo.findRateCard(trx, subscriptionId);
     await repo.upsertRateCard(trx, subscriptionId, JSON.stringify(items), now);
+    // Metering hook (issue 6): usage is priced with the card in force at the time of use.
+    await recordRateCardVersion(trx, subscriptionId, items, now);
     await recordChange(trx, actor, now, {
       tenantId: subscription.tenantId,
       action: 'ratecard.set',

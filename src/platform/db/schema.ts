@@ -444,6 +444,12 @@ export interface RegionSubscriptionsTable {
   created_at: Millis;
 }
 
+export interface RateCardVersionsTable {
+  subscription_id: string;
+  effective_from: Millis;
+  items: JsonText;
+}
+
 export interface GovWorkRequestsTable {
   id: string;
   tenant_id: string;
@@ -501,5 +507,6 @@ export interface DB {
   gov_invitation_rules: GovInvitationRulesTable;
   gov_work_requests: GovWorkRequestsTable;
   region_subscriptions: RegionSubscriptionsTable;
+  rate_card_versions: RateCardVersionsTable;
 }
 

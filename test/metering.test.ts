@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type * as usageapi from 'oci-usageapi';
+import { createTestApp, operator, type TestApp } from './support/app.js';
+import { governanceParty, join, type Party } from './support/governance.js';
+import { ociError } from './support/oci.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+describe('Metering: usage attributed to the subscription of the time of use, read through oci-usageapi', () => {
+  let t: TestApp;
+  let url: string;
+  const opened: Party[] = [];
+
+  before(async () => {
+    t = await createTestApp({ liveWorker: true });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    for (const p of opened) {
+      p.oci.close();
+      p.gov.close();
+    }
+    await t.close();
+  });
+
+  const party = async (subscriptionType = 'ANNUAL_COMMIT') => {
+    const p = await governanceParty(t, url, subscriptionType);
+    opened.push(p);
+    return p;
+  };
+  const rateCard = (subscriptionId: string, unitPrice: number) =>
+    operator(t, 'PUT', `/subscriptions/${subscriptionId}/rate-card`, { items: [{ service: 'compute', unit: 'OCPU-hours', unitPrice, currency: 'USD' }] });
+  let seq = 0;
+  const use = (p: Party, time: number, quantity: number) =>
+    operator(t, 'POST', '/usage', { records: [{ id: `u-${++seq}`, tenancyId: p.tenant.ocid, service: 'compute', resource: 'vm', quantity, unit: 'OCPU-hours', time: new Date(time).toISOString() }] });
+  const summarize = (p: Party, tenantId: string, details: Partial<usageapi.models.RequestSummarizedUsagesDetails>, from: number, until: number) =>
+    p.gov.usage.requestSummarizedUsages({
+      requestSummarizedUsagesDetails: {
+        tenantId,
+        timeUsageStarted: new Date(from),
+        timeUsageEnded: new Date(until),
+        granularity: 'TOTAL' as never,
+        ...details,
+      },
+    });
+
+  test('usage before joining, on the default subscription, after a rate change and after a mapping back is attributed and priced by the subscription and rate card of its time', async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    const stranger = await party();
+    const t0 = t.clock.now();
+    await rateCard(parent.tenant.subscriptionId, 2);
+    await rateCard(child.tenant.subscriptionId, 5);
+    await use(child, t0 - 60 * MINUTE, 10); // before joining: its own subscription at 5
+
+    t.clock.advance(MINUTE);
+    await join(parent, child, ['LINK', 'GOVERNANCE']);
+    const t1 = t.clock.now();
+    await use(child, t1 + 1000, 3); // on the organization's default subscription at 2
+    await use(parent, t1 + 2000, 1); // the parent's own usage, at 2
+
+    t.clock.advance(MINUTE);
+    const t2 = t.clock.now();
+    await rateCard(parent.tenant.subscriptionId, 3);
+    await use(child, t2 + 1000, 4); // still the default subscription, now at 3
+
+    t.clock.advance(MINUTE);
+    const t3 = t.clock.now();
+    await parent.oci.subscription.createSubscriptionMapping({
+      createSubscriptionMappingDetails: { compartmentId: child.tenant.ocid, subscriptionId: child.tenant.subscriptionId },
+    });
+    await use(child, t3 + 1000, 7); // mapped back: its own subscription at 5
+
+    const from = t0 - (t0 % DAY) - DAY;
+    const until = from + 3 * DAY;
+    const cost = await summarize(parent, parent.tenant.ocid, { queryType: 'COST' as never, groupBy: ['tenantId', 'subscriptionId'] }, from, until);
+    const row = (tenant: Party, subscriptionId: string) => cost.usageAggregation.items.find((i) => i.tenantId === tenant.tenant.ocid && i.subscriptionId === subscriptionId);
+    assert.equal(cost.usageAggregation.items.length, 3);
+    assert.deepEqual([row(child, child.tenant.subscriptionId)?.computedQuantity, row(child, child.tenant.subscriptionId)?.computedAmount], [17, 85]);
+    assert.deepEqual([row(child, parent.tenant.subscriptionId)?.computedQuantity, row(child, parent.tenant.subscriptionId)?.computedAmount], [7, 3 * 2 + 4 * 3]);
+    assert.deepEqual([row(parent, parent.tenant.subscriptionId)?.computedQuantity, row(parent, parent.tenant.subscriptionId)?.computedAmount], [1, 2]);
+    assert.ok(cost.usageAggregation.items.every((i) => i.currency === 'USD' && i.unit === 'OCPU-hours'));
+
+    // By subscription only, per day in UTC: the sums still add up.
+    const daily = await summarize(parent, parent.tenant.ocid, { queryType: 'COST' as never, granularity: 'DAILY' as never, groupBy: ['subscriptionId'] }, from, until);
+    const total = (sub: string) => daily.usageAggregation.items.filter((i) => i.subscriptionId === sub).reduce((a, i) => a + (i.computedAmount ?? 0), 0);
+    assert.equal(total(parent.tenant.subscriptionId), 20);
+    assert.equal(total(child.tenant.subscriptionId), 85);
+    assert.ok(daily.usageAggregation.items.every((i) => new Date(i.timeUsageStarted).getTime() % DAY === 0));
+
+    // The child reads only its own usage, with the same attribution; USAGE has no amounts.
+    const own = await summarize(child, child.tenant.ocid, { queryType: 'USAGE' as never, groupBy: ['subscriptionId'] }, from, until);
+    assert.deepEqual(
+      own.usageAggregation.items.map((i) => [i.subscriptionId, i.computedQuantity, i.computedAmount]).sort(),
+      [[child.tenant.subscriptionId, 17, undefined], [parent.tenant.subscriptionId, 7, undefined]].sort(),
+    );
+    for (const call of [() => summarize(child, parent.tenant.ocid, {}, from, until), () => summarize(stranger, child.tenant.ocid, {}, from, until)]) {
+      assert.equal((await ociError(call())).statusCode, 404);
+    }
+    const misaligned = await ociError(summarize(parent, parent.tenant.ocid, { granularity: 'MONTHLY' as never }, from + 1000, until));
+    assert.equal(misaligned.statusCode, 400);
+  });
+});
