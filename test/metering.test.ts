@@ -105,3 +105,40 @@ describe('Metering: usage attributed to the subscription of the time of use, rea
     assert.equal(misaligned.statusCode, 400);
   });
 });
+
+describe('Metering with TENANTRY_METERING_START_DELAY', () => {
+  let t: TestApp;
+  let url: string;
+  const opened: Party[] = [];
+
+  before(async () => {
+    t = await createTestApp({ liveWorker: true, env: { TENANTRY_METERING_START_DELAY: '10m' } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    for (const p of opened) {
+      p.oci.close();
+      p.gov.close();
+    }
+    await t.close();
+  });
+
+  test("a child's usage stays on its own subscription for the start delay after it joins, then goes to the organization's default", async () => {
+    const parent = await governanceParty(t, url);
+    const child = await governanceParty(t, url, 'PAYG');
+    opened.push(parent, child);
+    await join(parent, child, ['LINK']);
+    const joined = t.clock.now();
+    const record = (id: string, time: number, quantity: number) => ({ id, tenancyId: child.tenant.ocid, service: 'compute', resource: 'vm', quantity, unit: 'OCPU-hours', time: new Date(time).toISOString() });
+    await operator(t, 'POST', '/usage', { records: [record('d-1', joined + 9 * MINUTE, 2), record('d-2', joined + 11 * MINUTE, 5)] });
+    const from = joined - (joined % DAY) - DAY;
+    const { usageAggregation } = await child.gov.usage.requestSummarizedUsages({
+      requestSummarizedUsagesDetails: { tenantId: child.tenant.ocid, timeUsageStarted: new Date(from), timeUsageEnded: new Date(from + 3 * DAY), granularity: 'TOTAL' as never, groupBy: ['subscriptionId'] },
+    });
+    assert.deepEqual(
+      usageAggregation.items.map((i) => [i.subscriptionId, i.computedQuantity]).sort(),
+      [[child.tenant.subscriptionId, 2], [parent.tenant.subscriptionId, 5]].sort(),
+    );
+  });
+});
