@@ -120,6 +120,8 @@ describe('OCI request signatures', () => {
     const unsigned = await fetch(`${url}/20230401/anything`);
     assert.equal(unsigned.status, 401);
     assert.equal((await unsigned.json()).code, 'NotAuthenticated');
+    const unknownRoute = await send(await signed(provider, 'GET', '/20230401/noSuchThings'));
+    assert.deepEqual([unknownRoute.status, unknownRoute.body.code], [404, 'NotFound'], 'a signed request for an unknown route');
     const request = await signed(provider, 'GET', '/20230401/senderInvitations');
     const moved = { ...request, uri: `${url}/20230401/recipientInvitations` };
     assert.equal((await send(moved)).status, 401, 'a signature does not carry over to another request target');

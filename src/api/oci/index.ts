@@ -24,7 +24,7 @@ export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; pr
   const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock, consoleSessionAuth(opts.deps));
   app.addHook('preValidation', authenticate);
   app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) =>
-    sendError(request, reply, notFound('NOT_FOUND', `no operation ${request.method} ${request.url}`)),
+    sendError(request, reply, notFound('ROUTE_NOT_FOUND', `no operation ${request.method} ${request.url.split('?')[0]}`)),
   );
   if (opts.prefix === '/20230401') {
     for (const routes of [senderInvitationRoutes, recipientInvitationRoutes, workRequestRoutes, organizationRoutes, linkRoutes, subscriptionRoutes]) {

@@ -37,6 +37,8 @@ const OCI_CODE_OVERRIDES: Record<string, { code: string; status?: number }> = {
   MISSING_PARAMETER: { code: 'MissingParameter' },
   RETRY_TOKEN_REUSED: { code: 'InvalidatedRetryToken' },
   NOT_IMPLEMENTED: { code: 'NotImplemented', status: 501 },
+  // An unknown route is NotFound (§7); an unknown or foreign resource stays NotAuthorizedOrNotFound.
+  ROUTE_NOT_FOUND: { code: 'NotFound' },
 };
 
 const OCI_MESSAGES: Partial<Record<ErrorKind, string>> = {
@@ -62,7 +64,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       // OCI does not tell "forbidden" from "not found" (NotAuthorizedOrNotFound, 404).
       const override = OCI_CODE_OVERRIDES[error.code];
       const ociStatus = override?.status ?? (error.kind === 'forbidden' ? 404 : status);
-      return reply.status(ociStatus).send({ code: override?.code ?? OCI_CODES[error.kind], message: OCI_MESSAGES[error.kind] ?? error.message });
+      return reply.status(ociStatus).send({ code: override?.code ?? OCI_CODES[error.kind], message: (!override && OCI_MESSAGES[error.kind]) || error.message });
     }
     case 'oauth': {
       // OAuth2 error codes are lower-case (RFC 6749 §5.2); anything else maps to the nearest one.
