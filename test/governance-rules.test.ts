@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type * as gr from 'oci-governancerulescontrolplane';
-import { createTestApp, type TestApp } from './support/app.js';
-import { governanceParty, join, type Party } from './support/governance.js';
+import { createTestApp, operator, type TestApp } from './support/app.js';
+import { governanceClients, governanceParty, join, type Party } from './support/governance.js';
 import { ociError } from './support/oci.js';
 
 const quota = (displayName: string, statements: string[]) => ({ type: 'QUOTA', displayName, statements }) as gr.models.QuotaTemplate & { type: string };
@@ -392,5 +392,26 @@ describe('OCI Governance Rules API through the official SDK', () => {
     const wrs = (await parent.gov.workRequests.listWorkRequests({ compartmentId: parent.tenant.ocid })).workRequestSummaryCollection.items;
     assert.equal(wrs.filter((w) => w.operationType === 'DELETE_GOVERNANCE_RULE').length, 1);
     assert.equal(wrs.filter((w) => w.operationType === 'CREATE_INCLUSION_CRITERIA').length, 1);
+  });
+
+  test('IAM: a member without a policy sees no governance rules; inspect lists them, manage changes them, and the organizations family covers both', async () => {
+    const parent = await party();
+    const rule = (await createRule(parent, 'iam', 'QUOTA', quota('iam', ['zero vcn quotas in tenancy']))).governanceRule;
+    const member = await operator(t, 'POST', `/tenants/${parent.tenant.id}/users`, { email: `gov-member-${Date.now()}@p.test` });
+    const gov = await governanceClients(t, url, member, parent.tenant.ocid);
+    opened.push({ ...parent, gov });
+    const list = () => gov.rules.listGovernanceRules({ compartmentId: parent.tenant.ocid });
+    const create = () => createRule({ ...parent, gov }, 'mine', 'QUOTA', quota('mine', ['zero vcn quotas in tenancy']));
+    for (const call of [list, () => gov.rules.getGovernanceRule({ governanceRuleId: rule.id }), create]) {
+      const error = await ociError(call());
+      assert.equal(error.statusCode, 404);
+      assert.equal(error.serviceCode, 'NotAuthorizedOrNotFound');
+    }
+    await operator(t, 'POST', `/tenants/${parent.tenant.id}/groups`, { name: 'GovViewers', members: [member.id] });
+    await operator(t, 'POST', `/tenants/${parent.tenant.id}/policies`, { name: 'gov-viewers', statements: ['Allow group GovViewers to inspect organizations-governance-rules in tenancy'] });
+    assert.deepEqual((await list()).governanceRuleCollection.items.map((r) => r.id), [rule.id]);
+    assert.equal((await ociError(create())).statusCode, 404);
+    await operator(t, 'POST', `/tenants/${parent.tenant.id}/policies`, { name: 'gov-admins', statements: ['Allow group GovViewers to manage organizations-family in tenancy'] });
+    assert.equal((await create()).governanceRule.displayName, 'mine');
   });
 });
