@@ -11,12 +11,14 @@ interface Scope {
   namespaceId: string;
 }
 
+/** Every SDS table is keyed by tenant and namespace first: the one filter every query starts with. */
+const inScope = (s: Scope) => <Q extends { where(...args: any[]): Q }>(qb: Q): Q => qb.where('tenant_id', '=', s.tenantId).where('namespace_id', '=', s.namespaceId);
+
 export function findType(db: Executor, s: Scope, id: string): Promise<TypeRow | undefined> {
   return db
     .selectFrom('sds_types')
     .selectAll()
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -25,8 +27,7 @@ export function listTypes(db: Executor, s: Scope, skip: number, count: number): 
   return db
     .selectFrom('sds_types')
     .selectAll()
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .orderBy('id')
     .offset(skip)
     .limit(count)
@@ -41,8 +42,7 @@ export async function countStreamsOfType(db: Executor, s: Scope, typeId: string)
   const row = await db
     .selectFrom('sds_streams')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('type_id', '=', typeId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -51,8 +51,7 @@ export async function countStreamsOfType(db: Executor, s: Scope, typeId: string)
 export async function deleteType(trx: Trx, s: Scope, id: string): Promise<boolean> {
   const result = await trx
     .deleteFrom('sds_types')
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
@@ -62,15 +61,14 @@ export function findStream(db: Executor, s: Scope, id: string): Promise<StreamRo
   return db
     .selectFrom('sds_streams')
     .selectAll()
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('id', '=', id)
     .executeTakeFirst();
 }
 
 /** Streams whose id, name or description contains `text` (case-insensitive), in id order. */
 export function searchStreams(db: Executor, s: Scope, text: string | undefined): Promise<StreamRow[]> {
-  let query = db.selectFrom('sds_streams').selectAll().where('tenant_id', '=', s.tenantId).where('namespace_id', '=', s.namespaceId);
+  let query = db.selectFrom('sds_streams').selectAll().$call(inScope(s));
   if (text) {
     const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // An explicit ESCAPE: SQLite has no default escape character for LIKE, PostgreSQL has "\\".
@@ -89,8 +87,7 @@ export async function updateStreamAcl(trx: Trx, s: Scope, id: string, acl: strin
   const result = await trx
     .updateTable('sds_streams')
     .set({ acl })
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
@@ -98,11 +95,10 @@ export async function updateStreamAcl(trx: Trx, s: Scope, id: string, acl: strin
 
 /** Deletes a stream and its events (the foreign key cascades on both engines). */
 export async function deleteStream(trx: Trx, s: Scope, id: string): Promise<boolean> {
-  await trx.deleteFrom('sds_events').where('tenant_id', '=', s.tenantId).where('namespace_id', '=', s.namespaceId).where('stream_id', '=', id).execute();
+  await trx.deleteFrom('sds_events').$call(inScope(s)).where('stream_id', '=', id).execute();
   const result = await trx
     .deleteFrom('sds_streams')
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
@@ -126,8 +122,7 @@ export function readWindow(db: Executor, s: Scope, streamId: string, start: stri
   return db
     .selectFrom('sds_events')
     .select('event')
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('stream_id', '=', streamId)
     .where('key', '>=', start)
     .where('key', '<=', end)
@@ -140,8 +135,7 @@ export function readEdge(db: Executor, s: Scope, streamId: string, edge: 'first'
   return db
     .selectFrom('sds_events')
     .select('event')
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('stream_id', '=', streamId)
     .orderBy('key', edge === 'first' ? 'asc' : 'desc')
     .limit(1)
@@ -151,8 +145,7 @@ export function readEdge(db: Executor, s: Scope, streamId: string, edge: 'first'
 export async function deleteWindow(trx: Trx, s: Scope, streamId: string, start: string, end: string): Promise<number> {
   const result = await trx
     .deleteFrom('sds_events')
-    .where('tenant_id', '=', s.tenantId)
-    .where('namespace_id', '=', s.namespaceId)
+    .$call(inScope(s))
     .where('stream_id', '=', streamId)
     .where('key', '>=', start)
     .where('key', '<=', end)
