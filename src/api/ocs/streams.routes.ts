@@ -96,10 +96,11 @@ export async function ocsStreamsRoutes(app: FastifyInstance, opts: { deps: Servi
     await streams.removeWindow(deps, principalOf(request), scopeOf(request.params), request.params.streamId, startIndex ?? index, endIndex ?? index);
     return reply.status(204).send();
   });
-  r.get(`${ns}/Streams/:streamId/Data`, { schema: { tags, params: StreamParams, querystring: WindowQuery } }, async (request) => {
+  r.get(`${ns}/Streams/:streamId/Data`, { schema: { tags, params: StreamParams, querystring: WindowQuery } }, async (request, reply) => {
     noFilter(request.query.filter);
     const { index, startIndex, endIndex } = request.query;
-    return streams.readWindow(deps, principalOf(request), scopeOf(request.params), request.params.streamId, startIndex ?? index, endIndex ?? index, viaOf(request));
+    const json = await streams.readWindow(deps, principalOf(request), scopeOf(request.params), request.params.streamId, startIndex ?? index, endIndex ?? index, viaOf(request));
+    return reply.type('application/json; charset=utf-8').send(json);
   });
   for (const edge of ['first', 'last'] as const) {
     r.get(`${ns}/Streams/:streamId/Data/${edge === 'first' ? 'First' : 'Last'}`, { schema: { tags, params: StreamParams } }, async (request, reply) => {

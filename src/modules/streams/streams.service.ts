@@ -279,7 +279,11 @@ function windowBounds(codec: KeyCodec, startIndex: string | undefined, endIndex:
   return [start, end];
 }
 
-/** The events from startIndex to endIndex, both inclusive, in index order. */
+/**
+ * The events from startIndex to endIndex, both inclusive, in index order, as one JSON array text:
+ * events are stored as the JSON they arrived in, so a window of thousands is joined, not parsed
+ * and serialized again.
+ */
 export async function readWindow(
   deps: ServiceDeps,
   principal: Principal,
@@ -288,12 +292,12 @@ export async function readWindow(
   startIndex?: string,
   endIndex?: string,
   via?: string,
-): Promise<unknown[]> {
+): Promise<string> {
   const row = await readable(deps, principal, scope, streamId, via);
   const [start, end] = windowBounds(keyCodec(await typeOf(deps, scope, row.type_id)), startIndex, endIndex);
   const rows = await repo.readWindow(deps.database.db, scope, streamId, start, end, MAX_WINDOW_EVENTS + 1);
   if (rows.length > MAX_WINDOW_EVENTS) throw invalid('WINDOW_TOO_LARGE', `the window holds more than ${MAX_WINDOW_EVENTS} events; narrow it`);
-  return rows.map((r) => JSON.parse(r.event));
+  return `[${rows.map((r) => r.event).join(',')}]`;
 }
 
 export async function readEdge(deps: ServiceDeps, principal: Principal, scope: Scope, streamId: string, edge: 'first' | 'last', via?: string): Promise<unknown> {
