@@ -9,20 +9,12 @@
  *
  * Prints one JSON summary per scenario.
  */
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { generateKeyPairSync } from 'node:crypto';
 import * as common from 'oci-common';
 import * as tm from 'oci-tenantmanagercontrolplane';
 import * as usageapi from 'oci-usageapi';
-import pg from 'pg';
-import { withDefaultUser } from '../src/platform/db/index.js';
+import { startBenchServer } from './lib/server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const usePostgres = args.has('--postgres');
@@ -34,51 +26,11 @@ const DAYS = 30;
 const REPORTS = quick ? 1 : 3;
 const DAY = 86_400_000;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
-  const env: Record<string, string> = { TENANTRY_DATA_DIR: dataDir, TENANTRY_LOG_LEVEL: 'warn', TENANTRY_OPERATOR_TOKEN: `bench-${randomBytes(12).toString('hex')}` };
-  let dropSchema: (() => Promise<void>) | undefined;
-  if (usePostgres) {
-    const url = process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: withDefaultUser(url) });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const withSchema = new URL(withDefaultUser(url));
-    withSchema.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = withSchema.toString();
-    dropSchema = async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    };
-  }
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const server = await startBenchServer({ postgres: usePostgres });
+  const { base, op } = server;
   const closers: Array<() => void> = [];
   try {
-    for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i += 1) {
-      if (i > 600) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const op = async (method: string, url: string, body: unknown) => {
-      const res = await fetch(`${base}/admin/v1${url}`, { method, headers: { authorization: `Bearer ${env.TENANTRY_OPERATOR_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
     const provider = async (tenant: { ocid: string; admin: { id: string; ocid: string } }) => {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
       const { fingerprint } = await op('POST', `/users/${tenant.admin.id}/api-keys`, { publicKey });
@@ -176,10 +128,7 @@ async function main() {
     if (errors) process.exitCode = 1;
   } finally {
     for (const close of closers) close();
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    await dropSchema?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

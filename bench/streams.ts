@@ -8,17 +8,9 @@
  *
  * Prints one JSON summary per scenario.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import pg from 'pg';
-import { withDefaultUser } from '../src/platform/db/index.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { startBenchServer } from './lib/server.js';
+
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const usePostgres = args.has('--postgres');
@@ -28,15 +20,6 @@ const EVENTS_PER_INSERT = 100;
 const CONCURRENCY = quick ? 4 : 32;
 const WINDOW = 10_000;
 const WINDOW_READS = quick ? 5 : 200;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -67,40 +50,9 @@ async function runConcurrent(total: number, concurrency: number, task: (i: numbe
 }
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
-  const env: Record<string, string> = { TENANTRY_DATA_DIR: dataDir, TENANTRY_LOG_LEVEL: 'warn', TENANTRY_OPERATOR_TOKEN: `bench-${randomBytes(12).toString('hex')}` };
-  let dropSchema: (() => Promise<void>) | undefined;
-  if (usePostgres) {
-    const url = process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: withDefaultUser(url) });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const withSchema = new URL(withDefaultUser(url));
-    withSchema.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = withSchema.toString();
-    dropSchema = async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    };
-  }
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const server = await startBenchServer({ postgres: usePostgres });
+  const { base, op } = server;
   try {
-    for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i += 1) {
-      if (i > 600) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const op = async (method: string, url: string, body: unknown) => {
-      const res = await fetch(`${base}/admin/v1${url}`, { method, headers: { authorization: `Bearer ${env.TENANTRY_OPERATOR_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
     const tenant = await op('POST', '/tenants', { name: 'Bench', adminEmail: 'bench@bench.test' });
     await op('POST', `/tenants/${tenant.id}/namespaces`, { id: 'bench' });
     const { token } = await op('POST', `/users/${tenant.admin.id}/tokens`, {});
@@ -145,10 +97,7 @@ async function main() {
     console.log(JSON.stringify({ scenario: 'read window', engine: usePostgres ? 'postgres' : 'sqlite', eventsPerWindow: span, streamEvents: stored, ...read }));
     if (insert.errors || read.errors) process.exitCode = 1;
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    await dropSchema?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

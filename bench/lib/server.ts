@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { withDefaultUser } from '../../src/platform/db/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchServer {
+  base: string;
+  /** Calls the operator API; throws on any non-2xx answer. */
+  op(method: string, url: string, body?: unknown): Promise<any>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real `tenantry serve` process on a fresh store: a temporary SQLite data dir, or with
+ * `postgres` a schema of its own in DATABASE_URL (default postgres://127.0.0.1:5432/test).
+ */
+export async function startBenchServer(options: { postgres: boolean }): Promise<BenchServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
+  const operatorToken = `bench-${randomBytes(12).toString('hex')}`;
+  const env: Record<string, string> = { TENANTRY_DATA_DIR: dataDir, TENANTRY_LOG_LEVEL: 'warn', TENANTRY_OPERATOR_TOKEN: operatorToken };
+  let dropSchema: (() => Promise<void>) | undefined;
+  if (options.postgres) {
+    const url = process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+    const schema = `bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: withDefaultUser(url) });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const withSchema = new URL(withDefaultUser(url));
+    withSchema.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = withSchema.toString();
+    dropSchema = async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    };
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = async () => {
+    server.kill('SIGTERM');
+    if (server.exitCode === null) await new Promise((r) => server.once('exit', r));
+    await dropSchema?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i += 1) {
+      if (i > 600) throw new Error('the server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    base,
+    async op(method, url, body) {
+      const res = await fetch(`${base}/admin/v1${url}`, {
+        method,
+        headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    stop,
+  };
+}
