@@ -40,7 +40,7 @@ describe('tenantry CLI: the community handshake and streams against a running te
     const created = await admin(['admin', 'tenant', 'create', '--name', `${label} ${tag}`, '--admin-email', `admin-${tag}@${label}.test`]);
     const { token } = await admin(['admin', 'token', 'create', '--user-id', created.admin.id, '--ttl-seconds', '3600']);
     const profile = `${label}-${tag}`;
-    ok(await cli(['setup', 'profile', '--profile-name', profile, '--endpoint', server.url, '--token', token, '--tenant-id', created.id]), 'setup profile');
+    ok(await cli(['setup', 'profile', '--profile-name', profile, '--endpoint', server.url, `--token=${token}`, '--tenant-id', created.id]), 'setup profile');
     return { ...created, profile };
   }
 
@@ -118,7 +118,7 @@ describe('tenantry CLI: the community handshake and streams against a running te
 
     // A client-credential client instead of a token: the CLI fetches one from /identity/connect/token.
     const client = await admin(['admin', 'client', 'create', '--tenant-id', owner.id, '--name', 'ci', '--roles', '["TenantAdministrator"]']);
-    ok(await cli(['setup', 'profile', '--profile-name', 'robot', '--endpoint', server.url, '--client-id', client.clientId, '--client-secret', client.clientSecret]), 'robot profile');
+    ok(await cli(['setup', 'profile', '--profile-name', 'robot', '--endpoint', server.url, '--client-id', client.clientId, `--client-secret=${client.clientSecret}`]), 'robot profile');
     const names = ok(await cli(['communities', 'community', 'list', '--profile', 'robot', '--query', 'data[].Name']), 'robot list').json;
     assert.deepEqual(names, ['Declined']);
     ok(await cli(['setup', 'profile', '--profile-name', 'robot', '--client-secret', 'wrong']), 'robot secret');

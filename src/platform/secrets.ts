@@ -1,8 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** A 256-bit random secret, URL-safe. */
+/**
+ * A 256-bit random secret, URL-safe. It never starts with "-", so it can follow an option on a
+ * command line (`--token <secret>`) without being taken for an option itself.
+ */
 export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const secret = randomBytes(32).toString('base64url');
+    if (secret[0] !== '-') return secret;
+  }
 }
 
 /** Secrets are stored as their SHA-256; this is the stored form. */
