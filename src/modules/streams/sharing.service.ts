@@ -27,7 +27,7 @@ export async function enterCommunity(deps: ServiceDeps, principal: Principal, co
   if (!community) throw notFound('COMMUNITY_NOT_FOUND', `no community ${communityId}`);
   const roleIds = new Set((await rolesOf(deps, principal)).map((r) => r.id));
   if (!principal.tenantId || !community.tenants.has(principal.tenantId) || !roleIds.has(community.memberRoleId)) {
-    throw forbidden('NOT_A_COMMUNITY_MEMBER', `you are not a member of community ${community.name}`);
+    throw forbidden('NOT_A_COMMUNITY_MEMBER', 'you are not a member of this community');
   }
   return community;
 }
@@ -99,8 +99,8 @@ export async function planAclChange(
       continue;
     }
     needed |= AccessRights.Share;
-    if (!callerRoles.has(community.memberRoleId)) throw forbidden('NOT_A_COMMUNITY_MEMBER', `sharing into community ${community.name} needs its member role`);
-    if (!community.tenants.has(ownerTenantId)) throw invalid('TENANT_NOT_IN_COMMUNITY', `this tenant is not a member of community ${community.name}`);
+    if (!callerRoles.has(community.memberRoleId)) throw forbidden('NOT_A_COMMUNITY_MEMBER', 'sharing into a community needs its member role');
+    if (!community.tenants.has(ownerTenantId)) throw invalid('TENANT_NOT_IN_COMMUNITY', 'the stream\'s tenant is not a member of that community');
   }
   const sharedInto = [...sharedRoleIds(next, new Set(communities.keys()))].map((roleId) => communities.get(roleId)!.id);
   return { needed, sharedInto };
