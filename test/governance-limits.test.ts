@@ -1,33 +1,11 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from './support/app.js';
-import { governanceParty, join, type Party } from './support/governance.js';
+import { describe, test } from 'node:test';
+import { governanceStage, join, type Party } from './support/governance.js';
 import { ociError } from './support/oci.js';
 
 describe('Quotas and limits through the official oci-limits clients', () => {
-  let t: TestApp;
-  let url: string;
-  const opened: Party[] = [];
-
-  before(async () => {
-    t = await createTestApp({ liveWorker: true });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  });
-  after(async () => {
-    for (const p of opened) {
-      p.oci.close();
-      p.gov.close();
-    }
-    await t.close();
-  });
-
-  const party = async (subscriptionType = 'ANNUAL_COMMIT') => {
-    const p = await governanceParty(t, url, subscriptionType);
-    opened.push(p);
-    return p;
-  };
+  const stage = governanceStage();
+  const { party } = stage;
 
   test("a governed child reads its organization's QUOTA rules as locked quotas, its own unchanged service limits, and resource availability within the quota", async () => {
     const parent = await party();

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type * as gr from 'oci-governancerulescontrolplane';
-import { createTestApp, operator, type TestApp } from './support/app.js';
-import { governanceClients, governanceParty, join, type Party } from './support/governance.js';
+import { operator } from './support/app.js';
+import { governanceStage, join, type Party } from './support/governance.js';
 import { ociError } from './support/oci.js';
 
 const quota = (displayName: string, statements: string[]) => ({ type: 'QUOTA', displayName, statements }) as gr.models.QuotaTemplate & { type: string };
@@ -17,28 +16,8 @@ const TAG = {
 };
 
 describe('OCI Governance Rules API through the official SDK', () => {
-  let t: TestApp;
-  let url: string;
-  const opened: Party[] = [];
-
-  before(async () => {
-    t = await createTestApp({ liveWorker: true });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  });
-  after(async () => {
-    for (const p of opened) {
-      p.oci.close();
-      p.gov.close();
-    }
-    await t.close();
-  });
-
-  const party = async (subscriptionType = 'ANNUAL_COMMIT') => {
-    const p = await governanceParty(t, url, subscriptionType);
-    opened.push(p);
-    return p;
-  };
+  const stage = governanceStage();
+  const { party } = stage;
 
   const createRule = (p: Party, displayName: string, type: string, template: unknown, extra: Record<string, unknown> = {}) =>
     p.gov.rules.createGovernanceRule({
@@ -397,9 +376,8 @@ describe('OCI Governance Rules API through the official SDK', () => {
   test('IAM: a member without a policy sees no governance rules; inspect lists them, manage changes them, and the organizations family covers both', async () => {
     const parent = await party();
     const rule = (await createRule(parent, 'iam', 'QUOTA', quota('iam', ['zero vcn quotas in tenancy']))).governanceRule;
-    const member = await operator(t, 'POST', `/tenants/${parent.tenant.id}/users`, { email: `gov-member-${Date.now()}@p.test` });
-    const gov = await governanceClients(t, url, member, parent.tenant.ocid);
-    opened.push({ ...parent, gov });
+    const member = await operator(stage.t, 'POST', `/tenants/${parent.tenant.id}/users`, { email: `gov-member-${Date.now()}@p.test` });
+    const gov = await stage.clients(member, parent.tenant.ocid);
     const list = () => gov.rules.listGovernanceRules({ compartmentId: parent.tenant.ocid });
     const create = () => createRule({ ...parent, gov }, 'mine', 'QUOTA', quota('mine', ['zero vcn quotas in tenancy']));
     for (const call of [list, () => gov.rules.getGovernanceRule({ governanceRuleId: rule.id }), create]) {
@@ -407,11 +385,11 @@ describe('OCI Governance Rules API through the official SDK', () => {
       assert.equal(error.statusCode, 404);
       assert.equal(error.serviceCode, 'NotAuthorizedOrNotFound');
     }
-    await operator(t, 'POST', `/tenants/${parent.tenant.id}/groups`, { name: 'GovViewers', members: [member.id] });
-    await operator(t, 'POST', `/tenants/${parent.tenant.id}/policies`, { name: 'gov-viewers', statements: ['Allow group GovViewers to inspect organizations-governance-rules in tenancy'] });
+    await operator(stage.t, 'POST', `/tenants/${parent.tenant.id}/groups`, { name: 'GovViewers', members: [member.id] });
+    await operator(stage.t, 'POST', `/tenants/${parent.tenant.id}/policies`, { name: 'gov-viewers', statements: ['Allow group GovViewers to inspect organizations-governance-rules in tenancy'] });
     assert.deepEqual((await list()).governanceRuleCollection.items.map((r) => r.id), [rule.id]);
     assert.equal((await ociError(create())).statusCode, 404);
-    await operator(t, 'POST', `/tenants/${parent.tenant.id}/policies`, { name: 'gov-admins', statements: ['Allow group GovViewers to manage organizations-family in tenancy'] });
+    await operator(stage.t, 'POST', `/tenants/${parent.tenant.id}/policies`, { name: 'gov-admins', statements: ['Allow group GovViewers to manage organizations-family in tenancy'] });
     assert.equal((await create()).governanceRule.displayName, 'mine');
   });
 });

@@ -1,42 +1,21 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type * as usageapi from 'oci-usageapi';
-import { createTestApp, operator, type TestApp } from './support/app.js';
-import { governanceParty, join, type Party } from './support/governance.js';
+import { operator } from './support/app.js';
+import { governanceStage, join, type Party } from './support/governance.js';
 import { ociError } from './support/oci.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 describe('Metering: usage attributed to the subscription of the time of use, read through oci-usageapi', () => {
-  let t: TestApp;
-  let url: string;
-  const opened: Party[] = [];
-
-  before(async () => {
-    t = await createTestApp({ liveWorker: true });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  });
-  after(async () => {
-    for (const p of opened) {
-      p.oci.close();
-      p.gov.close();
-    }
-    await t.close();
-  });
-
-  const party = async (subscriptionType = 'ANNUAL_COMMIT') => {
-    const p = await governanceParty(t, url, subscriptionType);
-    opened.push(p);
-    return p;
-  };
+  const stage = governanceStage();
+  const { party } = stage;
   const rateCard = (subscriptionId: string, unitPrice: number) =>
-    operator(t, 'PUT', `/subscriptions/${subscriptionId}/rate-card`, { items: [{ service: 'compute', unit: 'OCPU-hours', unitPrice, currency: 'USD' }] });
+    operator(stage.t, 'PUT', `/subscriptions/${subscriptionId}/rate-card`, { items: [{ service: 'compute', unit: 'OCPU-hours', unitPrice, currency: 'USD' }] });
   let seq = 0;
   const use = (p: Party, time: number, quantity: number) =>
-    operator(t, 'POST', '/usage', { records: [{ id: `u-${++seq}`, tenancyId: p.tenant.ocid, service: 'compute', resource: 'vm', quantity, unit: 'OCPU-hours', time: new Date(time).toISOString() }] });
+    operator(stage.t, 'POST', '/usage', { records: [{ id: `u-${++seq}`, tenancyId: p.tenant.ocid, service: 'compute', resource: 'vm', quantity, unit: 'OCPU-hours', time: new Date(time).toISOString() }] });
   const summarize = (p: Party, tenantId: string, details: Partial<usageapi.models.RequestSummarizedUsagesDetails>, from: number, until: number) =>
     p.gov.usage.requestSummarizedUsages({
       requestSummarizedUsagesDetails: {
@@ -52,24 +31,24 @@ describe('Metering: usage attributed to the subscription of the time of use, rea
     const parent = await party();
     const child = await party('PAYG');
     const stranger = await party();
-    const t0 = t.clock.now();
+    const t0 = stage.t.clock.now();
     await rateCard(parent.tenant.subscriptionId, 2);
     await rateCard(child.tenant.subscriptionId, 5);
     await use(child, t0 - 60 * MINUTE, 10); // before joining: its own subscription at 5
 
-    t.clock.advance(MINUTE);
+    stage.t.clock.advance(MINUTE);
     await join(parent, child, ['LINK', 'GOVERNANCE']);
-    const t1 = t.clock.now();
+    const t1 = stage.t.clock.now();
     await use(child, t1 + 1000, 3); // on the organization's default subscription at 2
     await use(parent, t1 + 2000, 1); // the parent's own usage, at 2
 
-    t.clock.advance(MINUTE);
-    const t2 = t.clock.now();
+    stage.t.clock.advance(MINUTE);
+    const t2 = stage.t.clock.now();
     await rateCard(parent.tenant.subscriptionId, 3);
     await use(child, t2 + 1000, 4); // still the default subscription, now at 3
 
-    t.clock.advance(MINUTE);
-    const t3 = t.clock.now();
+    stage.t.clock.advance(MINUTE);
+    const t3 = stage.t.clock.now();
     await parent.oci.subscription.createSubscriptionMapping({
       createSubscriptionMappingDetails: { compartmentId: child.tenant.ocid, subscriptionId: child.tenant.subscriptionId },
     });
@@ -107,31 +86,16 @@ describe('Metering: usage attributed to the subscription of the time of use, rea
 });
 
 describe('Metering with TENANTRY_METERING_START_DELAY', () => {
-  let t: TestApp;
-  let url: string;
-  const opened: Party[] = [];
-
-  before(async () => {
-    t = await createTestApp({ liveWorker: true, env: { TENANTRY_METERING_START_DELAY: '10m' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  });
-  after(async () => {
-    for (const p of opened) {
-      p.oci.close();
-      p.gov.close();
-    }
-    await t.close();
-  });
+  const stage = governanceStage({ env: { TENANTRY_METERING_START_DELAY: '10m' } });
+  const { party } = stage;
 
   test("a child's usage stays on its own subscription for the start delay after it joins, then goes to the organization's default", async () => {
-    const parent = await governanceParty(t, url);
-    const child = await governanceParty(t, url, 'PAYG');
-    opened.push(parent, child);
+    const parent = await party();
+    const child = await party('PAYG');
     await join(parent, child, ['LINK']);
-    const joined = t.clock.now();
+    const joined = stage.t.clock.now();
     const record = (id: string, time: number, quantity: number) => ({ id, tenancyId: child.tenant.ocid, service: 'compute', resource: 'vm', quantity, unit: 'OCPU-hours', time: new Date(time).toISOString() });
-    await operator(t, 'POST', '/usage', { records: [record('d-1', joined + 9 * MINUTE, 2), record('d-2', joined + 11 * MINUTE, 5)] });
+    await operator(stage.t, 'POST', '/usage', { records: [record('d-1', joined + 9 * MINUTE, 2), record('d-2', joined + 11 * MINUTE, 5)] });
     const from = joined - (joined % DAY) - DAY;
     const { usageAggregation } = await child.gov.usage.requestSummarizedUsages({
       requestSummarizedUsagesDetails: { tenantId: child.tenant.ocid, timeUsageStarted: new Date(from), timeUsageEnded: new Date(from + 3 * DAY), granularity: 'TOTAL' as never, groupBy: ['subscriptionId'] },

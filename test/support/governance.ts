@@ -1,9 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import * as common from 'oci-common';
 import * as gr from 'oci-governancerulescontrolplane';
 import * as limits from 'oci-limits';
 import * as usageapi from 'oci-usageapi';
-import { operator, seedTenant, type TestApp } from './app.js';
+import { createTestApp, operator, seedTenant, type TestApp, type TestAppOptions } from './app.js';
 import { ociClients, type OciClients } from './oci.js';
 
 /** The Governance Rules API clients of the official SDK, signed as one user, pointed at the test server. */
@@ -89,4 +91,44 @@ export async function join(parent: Party, child: Party, subjects: Array<'LINK' |
   const accepted = await child.oci.recipient.acceptRecipientInvitation({ recipientInvitationId: sent.recipientInvitationId! });
   const wr = await child.oci.waitFor(accepted.opcWorkRequestId);
   if (wr.status !== 'SUCCEEDED') throw new Error(`joining ended ${wr.status}`);
+}
+
+/**
+ * One test app for a describe block, serving HTTP on a free port with its worker running, and the
+ * parties its tests create (their SDK clients are closed after the block). `t` and `url` are read
+ * inside tests, once the block's `before` has run.
+ */
+export function governanceStage(options: TestAppOptions = {}) {
+  let t: TestApp;
+  let url: string;
+  const closers: Array<() => void> = [];
+  before(async () => {
+    t = await createTestApp({ liveWorker: true, ...options });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    for (const close of closers) close();
+    await t?.close();
+  });
+  return {
+    get t() {
+      return t;
+    },
+    get url() {
+      return url;
+    },
+    /** A tenancy with both APIs' clients for its admin, closed after the block. */
+    async party(subscriptionType = 'ANNUAL_COMMIT'): Promise<Party> {
+      const p = await governanceParty(t, url, subscriptionType);
+      closers.push(() => p.oci.close(), () => p.gov.close());
+      return p;
+    },
+    /** Governance clients of another user, closed after the block. */
+    async clients(user: { id: string; ocid: string }, tenancyId: string): Promise<GovernanceClients> {
+      const gov = await governanceClients(t, url, user, tenancyId);
+      closers.push(() => gov.close());
+      return gov;
+    },
+  };
 }
