@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { adminRoutes } from './api/admin/admin.routes.js';
 import { regionSubscriptionRoutes } from './api/admin/region-subscriptions.routes.js';
+import { resourceUsageRoutes } from './api/admin/resource-usage.routes.js';
 import { consoleRoutes } from './api/console/console.routes.js';
 import { identityRoutes } from './api/identity/identity.routes.js';
 import { ociApi } from './api/oci/index.js';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consoleRoutes, { prefix: '/console', deps: services });
   await app.register(adminRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
   await app.register(regionSubscriptionRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
+  await app.register(resourceUsageRoutes, { prefix: '/admin/v1', deps: services, operatorToken: deps.operatorToken });
   await app.register(identityRoutes, { prefix: '/identity', deps: services });
   for (const prefix of ['/api/v1', '/api/v1-preview']) await app.register(ocsApi, { prefix, deps: services });
   for (const prefix of ['/20230401', '/20220504', '/20190729', '/20181025', '/20200107']) await app.register(ociApi, { prefix, deps: services });

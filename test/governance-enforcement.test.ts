@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, operator, type TestApp } from './support/app.js';
-import { governanceParty, join, type Party } from './support/governance.js';
+import { describe, test } from 'node:test';
+import { operator } from './support/app.js';
+import { governanceStage, join, type Party } from './support/governance.js';
 import { ociError } from './support/oci.js';
 
 describe('Governance enforcement where this service owns the object', () => {
-  let t: TestApp;
-  let url: string;
-  const opened: Party[] = [];
-
-  before(async () => {
-    t = await createTestApp({ liveWorker: true });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  });
-  after(async () => {
-    for (const p of opened) {
-      p.oci.close();
-      p.gov.close();
-    }
-    await t.close();
-  });
-
-  const party = async (subscriptionType = 'ANNUAL_COMMIT') => {
-    const p = await governanceParty(t, url, subscriptionType);
-    opened.push(p);
-    return p;
-  };
+  const stage = governanceStage();
+  const { party } = stage;
   const attach = async (parent: Party, child: Party, type: string, template: Record<string, unknown>) => {
     const rule = (
       await parent.gov.rules.createGovernanceRule({
@@ -41,16 +20,16 @@ describe('Governance enforcement where this service owns the object', () => {
     return rule;
   };
   const subscribe = async (p: Party, region: string, expected: number) => {
-    const res = await t.app.inject({
+    const res = await stage.t.app.inject({
       method: 'POST',
       url: `/admin/v1/tenants/${p.tenant.id}/region-subscriptions`,
-      headers: { authorization: `Bearer ${t.operatorToken}` },
+      headers: { authorization: `Bearer ${stage.t.operatorToken}` },
       payload: { region },
     });
     assert.equal(res.statusCode, expected, `${region}: ${res.body}`);
     return res.json();
   };
-  const regionsOf = async (p: Party) => (await operator(t, 'GET', `/tenants/${p.tenant.id}/region-subscriptions`)).map((s: { region: string }) => s.region).sort();
+  const regionsOf = async (p: Party) => (await operator(stage.t, 'GET', `/tenants/${p.tenant.id}/region-subscriptions`)).map((s: { region: string }) => s.region).sort();
 
   test('ALLOWED_REGIONS refuses a governed child a new region outside the rule, allows one inside it, keeps the regions it had, and stops once the child is opted out', async () => {
     const parent = await party();
@@ -76,6 +55,109 @@ describe('Governance enforcement where this service owns the object', () => {
     const [organization] = (await parent.oci.organization.listOrganizations({ compartmentId: parent.tenant.ocid })).organizationCollection.items;
     await parent.oci.waitFor((await parent.oci.governance.removeGovernance({ organizationId: organization.id, organizationTenancyId: child.tenant.ocid })).opcWorkRequestId);
     await subscribe(child, 'eu-frankfurt-1', 201);
+  });
+
+  /** The operator reports how much of a limit the tenancy uses (over HTTP); answers status and body. */
+  const report = async (p: Party, serviceName: string, limitName: string, used: number, region?: string) => {
+    const res = await fetch(`${stage.url}/admin/v1/tenants/${p.tenant.id}/resource-usage`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${stage.t.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceName, limitName, used, ...(region ? { region } : {}) }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const accepted = async (p: Party, serviceName: string, limitName: string, used: number, region?: string) => {
+    const res = await report(p, serviceName, limitName, used, region);
+    assert.equal(res.status, 200, `${serviceName}/${limitName} ${used} ${region ?? ''}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const refused = async (p: Party, serviceName: string, limitName: string, used: number, code: string, region?: string) => {
+    const res = await report(p, serviceName, limitName, used, region);
+    assert.equal(res.body.code, code, `${serviceName}/${limitName} ${used} ${region ?? ''}: ${JSON.stringify(res.body)}`);
+    assert.equal(res.status, code === 'REGION_NOT_SUBSCRIBED' ? 409 : 400);
+    return res.body.message as string;
+  };
+  const availability = async (p: Party, serviceName: string, limitName: string) =>
+    (await p.gov.limits.getResourceAvailability({ serviceName, limitName, compartmentId: p.tenant.ocid })).resourceAvailability;
+  const usedOf = async (p: Party) =>
+    Object.fromEntries(((await operator(stage.t, 'GET', `/tenants/${p.tenant.id}/resource-usage`)) as Array<{ serviceName: string; limitName: string; region: string; used: number }>).map((u) => [`${u.serviceName}/${u.limitName}@${u.region}`, u.used]));
+
+  test('QUOTA rules refuse usage past a set, zero or region-bound quota and allow it within; unset leaves the service limit in charge; usage over a quota imposed later stays but cannot grow', async () => {
+    const parent = await party();
+    const child = await party('PAYG');
+    await join(parent, child, ['LINK', 'GOVERNANCE']);
+    // Before any rule only the child's own service limits count (standard-e4 cores: 100).
+    await accepted(child, 'compute-core', 'standard-e4-core-count', 20);
+    assert.match(await refused(child, 'compute-core', 'standard-e4-core-count', 101, 'LIMIT_EXCEEDED'), /over the tenancy's service limit of 100/);
+    assert.deepEqual(await availability(child, 'compute-core', 'standard-e4-core-count'), { used: 20, available: 80, fractionalUsage: 20, fractionalAvailability: 80 });
+
+    const rule = await attach(parent, child, 'QUOTA', {
+      displayName: 'team quotas',
+      statements: [
+        'set compute-core quota standard-e4-core-count to 16 in tenancy',
+        'zero vcn quotas in tenancy',
+        'unset vcn quota subnet-count in tenancy',
+        "zero block-storage quota volume-count in tenancy where request.region = 'us-phoenix-1'",
+      ],
+    });
+
+    // set: 20 cores were in use before the quota of 16; they stay, but can only shrink.
+    const over = await availability(child, 'compute-core', 'standard-e4-core-count');
+    assert.deepEqual([over.used, over.available, over.effectiveQuotaValue], [20, 0, 16]);
+    assert.match(await refused(child, 'compute-core', 'standard-e4-core-count', 21, 'QUOTA_EXCEEDED'), /21 of compute-core\/standard-e4-core-count in us-ashburn-1 is over the quota of 16 .* \(in use: 20\)/);
+    await accepted(child, 'compute-core', 'standard-e4-core-count', 18);
+    assert.equal((await refused(child, 'compute-core', 'standard-e4-core-count', 19, 'QUOTA_EXCEEDED')).length > 0, true);
+    await accepted(child, 'compute-core', 'standard-e4-core-count', 12);
+    assert.deepEqual((await accepted(child, 'compute-core', 'standard-e4-core-count', 16)).available, 0, 'up to the quota is allowed');
+    await refused(child, 'compute-core', 'standard-e4-core-count', 17, 'QUOTA_EXCEEDED');
+    const cores = await availability(child, 'compute-core', 'standard-e4-core-count');
+    assert.deepEqual([cores.used, cores.available, cores.effectiveQuotaValue, cores.fractionalAvailability], [16, 0, 16, 0], 'a refused report changed nothing');
+
+    // zero: not even one VCN; zero itself is fine.
+    await refused(child, 'vcn', 'vcn-count', 1, 'QUOTA_EXCEEDED');
+    await accepted(child, 'vcn', 'vcn-count', 0);
+    assert.deepEqual(await availability(child, 'vcn', 'vcn-count'), { used: 0, available: 0, effectiveQuotaValue: 0, fractionalUsage: 0, fractionalAvailability: 0 });
+
+    // unset: the zero no longer covers subnets; the service limit (300) decides.
+    await accepted(child, 'vcn', 'subnet-count', 300);
+    assert.match(await refused(child, 'vcn', 'subnet-count', 301, 'LIMIT_EXCEEDED'), /service limit of 300/);
+    const subnets = await availability(child, 'vcn', 'subnet-count');
+    assert.deepEqual([subnets.used, subnets.available, subnets.effectiveQuotaValue], [300, 0, undefined]);
+
+    // where: volumes are zeroed in us-phoenix-1 only; usage there needs the region subscribed first.
+    await refused(child, 'block-storage', 'volume-count', 1, 'REGION_NOT_SUBSCRIBED', 'us-phoenix-1');
+    await subscribe(child, 'us-phoenix-1', 201);
+    await refused(child, 'block-storage', 'volume-count', 1, 'QUOTA_EXCEEDED', 'us-phoenix-1');
+    await accepted(child, 'block-storage', 'volume-count', 5);
+    const volumes = await availability(child, 'block-storage', 'volume-count');
+    assert.deepEqual([volumes.used, volumes.available, volumes.effectiveQuotaValue], [5, 995, undefined], 'the home region (us-ashburn-1) has no quota on volumes');
+
+    // Bad reports are refused whole.
+    for (const [body, code] of [
+      [{ serviceName: 'warp-drive', limitName: 'x', used: 1 }, 'UNKNOWN_LIMIT'],
+      [{ serviceName: 'vcn', limitName: 'vcn-count', used: -1 }, 'INVALID_REQUEST'],
+      [{ serviceName: 'vcn', limitName: 'vcn-count', used: 1.5 }, 'INVALID_REQUEST'],
+      [{ serviceName: 'vcn', limitName: 'vcn-count', used: 1, region: 'moon-1' }, 'UNKNOWN_REGION'],
+    ] as const) {
+      const res = await stage.t.app.inject({ method: 'PUT', url: `/admin/v1/tenants/${child.tenant.id}/resource-usage`, headers: { authorization: `Bearer ${stage.t.operatorToken}` }, payload: body });
+      assert.equal(res.statusCode, 400, JSON.stringify(body));
+      assert.equal(res.json().code, code);
+    }
+    assert.deepEqual(await usedOf(child), {
+      'block-storage/volume-count@us-ashburn-1': 5,
+      'compute-core/standard-e4-core-count@us-ashburn-1': 16,
+      'vcn/subnet-count@us-ashburn-1': 300,
+      'vcn/vcn-count@us-ashburn-1': 0,
+    });
+
+    // The parent's own usage is not under its rules.
+    await accepted(parent, 'compute-core', 'standard-e4-core-count', 17);
+    // Detached: the quota is gone, the service limit decides again.
+    const [criterion] = (await parent.gov.rules.listInclusionCriteria({ governanceRuleId: rule.id })).inclusionCriterionCollection.items;
+    await parent.gov.waitFor((await parent.gov.rules.deleteInclusionCriterion({ inclusionCriterionId: criterion.id })).opcWorkRequestId);
+    await accepted(child, 'compute-core', 'standard-e4-core-count', 17);
+    await accepted(child, 'vcn', 'vcn-count', 1);
+    await accepted(child, 'block-storage', 'volume-count', 1, 'us-phoenix-1');
   });
 
   test("TAG rules check the defined tags a governed child writes on its invitations: unknown tags, values outside an ENUM and missing required tags are refused; defaults are filled in", async () => {

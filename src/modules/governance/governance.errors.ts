@@ -24,3 +24,13 @@ export const regionNotAllowed = (region: string, allowed: string[]) =>
 
 /** A TAG rule attached to the tenancy refuses these tags. */
 export const tagRefused = (message: string) => invalid('TAG_NOT_ALLOWED', message);
+
+/** A QUOTA rule in force on the tenancy leaves less than the usage asked for (OCI QuotaExceeded). */
+export const quotaExceeded = (message: string) => invalid('QUOTA_EXCEEDED', message);
+
+/** The tenancy's own service limit is lower than the usage asked for (OCI LimitExceeded). */
+export const serviceLimitExceeded = (message: string) => invalid('LIMIT_EXCEEDED', message);
+
+/** Usage in a region the tenancy does not subscribe to. */
+export const regionNotSubscribed = (region: string) =>
+  conflict('REGION_NOT_SUBSCRIBED', `the tenancy does not subscribe to region ${region}; subscribe to it first (POST /admin/v1/tenants/{tenantId}/region-subscriptions)`);

@@ -1,5 +1,5 @@
 import type { Executor, Trx } from '../../platform/db/index.js';
-import type { GovInclusionCriteriaTable, GovInvitationRulesTable, GovRulesTable, GovTenancyAttachmentsTable, GovWorkRequestsTable } from '../../platform/db/schema.js';
+import type { GovInclusionCriteriaTable, GovInvitationRulesTable, GovRulesTable, GovTenancyAttachmentsTable, GovWorkRequestsTable, ResourceUsageTable } from '../../platform/db/schema.js';
 
 export type RuleRow = GovRulesTable;
 export type CriterionRow = GovInclusionCriteriaTable;
@@ -279,4 +279,25 @@ export async function insertRegionSubscription(trx: Trx, tenantId: string, regio
     .returning('region')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+// Resource usage
+
+export type ResourceUsageRow = ResourceUsageTable;
+
+export function listResourceUsage(db: Executor, tenantId: string, filter: { service?: string; limitName?: string; region?: string } = {}): Promise<ResourceUsageRow[]> {
+  let query = db.selectFrom('resource_usage').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.service) query = query.where('service', '=', filter.service);
+  if (filter.limitName) query = query.where('limit_name', '=', filter.limitName);
+  if (filter.region) query = query.where('region', '=', filter.region);
+  return query.orderBy('service').orderBy('limit_name').orderBy('region').execute();
+}
+
+/** Sets one usage figure (absolute), creating it on first report. */
+export async function upsertResourceUsage(trx: Trx, row: ResourceUsageRow): Promise<void> {
+  await trx
+    .insertInto('resource_usage')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'service', 'limit_name', 'region']).doUpdateSet({ used: row.used, updated_at: row.updated_at }))
+    .execute();
 }

@@ -1,9 +1,11 @@
+import type { Executor } from '../../platform/db/index.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { conflict, invalid } from '../../platform/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { Tenant } from '../tenants/tenants.service.js';
 import { enforcedRulesOf } from './attachments.service.js';
 import { govNotFound, missingParameter } from './governance.errors.js';
+import * as repo from './governance.repo.js';
 import type { Template } from './governance.schemas.js';
 import { actingTenancy, iso, requireOwnCompartment } from './governance-work-requests.service.js';
 import { findFamily, QUOTA_FAMILIES, type LimitDefinition } from './limits-catalogue.js';
@@ -12,7 +14,8 @@ import { parseQuotaStatements, type QuotaStatement } from './quota-statements.js
 // The OCI Limits API shape (oci-limits: LimitsClient /20190729, QuotasClient /20181025), read from
 // the limits catalogue. A tenancy's service limits are its own (a child keeps them); its quotas are
 // the QUOTA governance rules its organization enforces on it, locked: the child reads them and
-// cannot change or delete them. Resource availability answers with the effective quota.
+// cannot change or delete them. Resource availability answers with the effective quota and the
+// usage the operator reported (resource-usage.service.ts).
 
 export interface Quota {
   id: string;
@@ -131,24 +134,50 @@ export function effectiveQuota(statements: QuotaStatement[], family: string, nam
   return value;
 }
 
+/** The statements of the QUOTA rules in force on the tenancy, rules in the order they were attached. */
+async function quotaStatementsOf(db: Executor, regions: readonly string[], tenantId: string): Promise<QuotaStatement[]> {
+  const rows = await enforcedRulesOf(db, tenantId, 'QUOTA');
+  return rows.flatMap((r) => parseQuotaStatements((JSON.parse(r.rule_template) as Extract<Template, { type: 'QUOTA' }>).statements, regions));
+}
+
+export interface Allowance {
+  /** The tenancy's own service limit. */
+  serviceLimit: number;
+  /** The effective quota of its organization's QUOTA rules, when a statement covers the limit there. */
+  quota?: number;
+  /** What it may use: the service limit, capped by the quota. */
+  ceiling: number;
+}
+
+/** What a tenancy may use of one limit in one region (read with `db`, or inside a transaction). */
+export async function allowanceOf(db: Executor, regions: readonly string[], tenantId: string, limit: LimitDefinition, region: string): Promise<Allowance> {
+  const quota = effectiveQuota(await quotaStatementsOf(db, regions, tenantId), limit.service, limit.name, region);
+  return { serviceLimit: limit.defaultValue, quota, ceiling: quota === undefined ? limit.defaultValue : Math.min(quota, limit.defaultValue) };
+}
+
+/** The catalogue's limit, or not found. */
+function limitOrThrow(serviceName: string | undefined, limitName: string): LimitDefinition {
+  const limit = serviceOrThrow(serviceName).limits.find((l) => l.name === limitName);
+  if (!limit) throw govNotFound('limit', `${serviceName}/${limitName}`);
+  return limit;
+}
+
+/**
+ * Resource availability in the tenancy's home region (a real endpoint answers for its own region):
+ * the usage the operator reported (`PUT /admin/v1/tenants/{id}/resource-usage`) against the service
+ * limit capped by the effective quota.
+ */
 export async function getResourceAvailability(deps: ServiceDeps, actor: Principal, q: { serviceName: string; limitName: string; compartmentId?: string }) {
   const tenant = await tenancyFor(deps, actor, 'inspect', 'limits', q.compartmentId);
-  const limit = serviceOrThrow(q.serviceName).limits.find((l) => l.name === q.limitName);
-  if (!limit) throw govNotFound('limit', `${q.serviceName}/${q.limitName}`);
-  const rows = await enforcedRulesOf(deps.database.db, tenant.id, 'QUOTA');
-  const statements = rows.flatMap((r) => parseQuotaStatements((JSON.parse(r.rule_template) as Extract<Template, { type: 'QUOTA' }>).statements, deps.config.regions));
-  // This single endpoint answers for the tenancy's home region (a real one answers for its own region).
-  const quota = effectiveQuota(statements, limit.service, limit.name, tenant.homeRegion);
-  // Resource usage is not tracked by this service: used is 0, so available is what limit and quota allow.
-  const used = 0;
-  const ceiling = quota === undefined ? limit.defaultValue : Math.min(quota, limit.defaultValue);
-  return {
-    used,
-    available: Math.max(0, ceiling - used),
-    effectiveQuotaValue: quota,
-    fractionalUsage: used,
-    fractionalAvailability: Math.max(0, ceiling - used),
-  };
+  const limit = limitOrThrow(q.serviceName, q.limitName);
+  const db = deps.database.db;
+  const [allowance, [usage]] = await Promise.all([
+    allowanceOf(db, deps.config.regions, tenant.id, limit, tenant.homeRegion),
+    repo.listResourceUsage(db, tenant.id, { service: limit.service, limitName: limit.name, region: tenant.homeRegion }),
+  ]);
+  const used = usage?.used ?? 0;
+  const available = Math.max(0, allowance.ceiling - used);
+  return { used, available, effectiveQuotaValue: allowance.quota, fractionalUsage: used, fractionalAvailability: available };
 }
 
 export const notSupported = (what: string) => invalid('NOT_SUPPORTED', `${what}: this service holds only the quotas organization governance enforces; manage them as governance rules`);

@@ -9,6 +9,7 @@ import * as streamShares from '../../migrations/2026-11-22T04-stream-shares.js';
 import * as consoleSessions from '../../migrations/2026-11-22T05-console-sessions.js';
 import * as communityCollectionAcl from '../../migrations/2026-11-22T06-community-collection-acl.js';
 import * as governance from '../../migrations/2026-11-22T07-governance.js';
+import * as resourceUsage from '../../migrations/2026-11-22T08-resource-usage.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T05-console-sessions': consoleSessions,
   '2026-11-22T06-community-collection-acl': communityCollectionAcl,
   '2026-11-22T07-governance': governance,
+  '2026-11-22T08-resource-usage': resourceUsage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

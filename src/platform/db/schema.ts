@@ -444,6 +444,15 @@ export interface RegionSubscriptionsTable {
   created_at: Millis;
 }
 
+export interface ResourceUsageTable {
+  tenant_id: string;
+  service: string;
+  limit_name: string;
+  region: string;
+  used: number;
+  updated_at: Millis;
+}
+
 export interface RateCardVersionsTable {
   subscription_id: string;
   effective_from: Millis;
@@ -508,5 +517,6 @@ export interface DB {
   gov_work_requests: GovWorkRequestsTable;
   region_subscriptions: RegionSubscriptionsTable;
   rate_card_versions: RateCardVersionsTable;
+  resource_usage: ResourceUsageTable;
 }
 

@@ -34,6 +34,7 @@ const OCI_CODES: Record<ErrorKind, string> = {
 const OCI_CODE_OVERRIDES: Record<string, { code: string; status?: number }> = {
   INCORRECT_STATE: { code: 'IncorrectState' },
   LIMIT_EXCEEDED: { code: 'LimitExceeded' },
+  QUOTA_EXCEEDED: { code: 'QuotaExceeded' },
   MISSING_PARAMETER: { code: 'MissingParameter' },
   RETRY_TOKEN_REUSED: { code: 'InvalidatedRetryToken' },
   NOT_IMPLEMENTED: { code: 'NotImplemented', status: 501 },
