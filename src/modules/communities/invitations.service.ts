@@ -210,7 +210,9 @@ export async function getInvitationDetails(deps: ServiceDeps, actor: Principal, 
   const tenantId = tenantOf(actor);
   const db = deps.database.db;
   const row = await repo.findInvitationById(db, invitationId);
-  if (!row) throw CommunityErrors.invitationNotFound(invitationId);
+  // Once a tenant accepted it, the invitation is that tenant's and the issuer's: to others it does not exist.
+  const boundElsewhere = row?.invited_tenant_id && row.invited_tenant_id !== tenantId && row.issuing_tenant_id !== tenantId;
+  if (!row || boundElsewhere) throw CommunityErrors.invitationNotFound(invitationId);
   if (!(await isTenantCommunityAdmin(deps, actor))) {
     throw forbidden('COMMUNITY_ACCESS_DENIED', 'reading an invitation needs the TenantAdministrator or CommunityAdministrator role');
   }
