@@ -17,6 +17,7 @@ import type { ServiceDeps } from './platform/deps.js';
 import { registerBodyParsers } from './platform/http/body.js';
 import { registerErrorHandling, sendError } from './platform/http/errors.js';
 import { registerMetrics } from './platform/http/metrics.js';
+import { registerRateLimit } from './platform/http/rate-limit.js';
 import { notFound } from './platform/errors.js';
 import type { Logger } from './platform/log.js';
 import { countPendingJobs } from './platform/outbox/outbox.repo.js';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app, 1024 * 1024);
   registerErrorHandling(app);
+  registerRateLimit(app, { perSecond: deps.config.rateLimitPerSecond, burst: deps.config.rateLimitBurst });
   // While shutting down, answers to requests still in flight close their connection, so a
   // keep-alive client cannot hold the process open until its idle timeout.
   let closing = false;

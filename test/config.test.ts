@@ -16,6 +16,8 @@ describe('configuration', () => {
     assert.equal(config.communityInvitationTtlMs, 14 * 86_400_000);
     assert.equal(config.organizationInvitationTtlMs, 30 * 86_400_000);
     assert.equal(config.invitationsPerDay, 0);
+    assert.equal(config.rateLimitPerSecond, 1000);
+    assert.equal(config.rateLimitBurst, 2000, 'the burst defaults to twice the rate');
     assert.equal(config.meteringStartDelayMs, 0);
     assert.equal(config.realm, 'oc1');
     assert.deepEqual(config.regions, ['us-ashburn-1', 'us-phoenix-1', 'eu-frankfurt-1', 'uk-london-1', 'ap-tokyo-1']);
@@ -53,6 +55,13 @@ describe('configuration', () => {
     assert.deepEqual(config.regions, ['eu-frankfurt-1', 'us-ashburn-1']);
   });
 
+  test('reads the request-rate limit; 0 turns it off', () => {
+    assert.deepEqual(pick(loadConfig({ TENANTRY_RATE_LIMIT: '5' })), [5, 10]);
+    assert.deepEqual(pick(loadConfig({ TENANTRY_RATE_LIMIT: '5', TENANTRY_RATE_LIMIT_BURST: '7' })), [5, 7]);
+    assert.equal(loadConfig({ TENANTRY_RATE_LIMIT: '0' }).rateLimitPerSecond, 0);
+  });
+  const pick = (c: { rateLimitPerSecond: number; rateLimitBurst: number }) => [c.rateLimitPerSecond, c.rateLimitBurst];
+
   const bad: Array<[string, string]> = [
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -62,6 +71,9 @@ describe('configuration', () => {
     ['TENANTRY_COMMUNITY_INVITATION_TTL', 'two weeks'],
     ['TENANTRY_ORGANIZATION_INVITATION_TTL', '30y'],
     ['TENANTRY_INVITATIONS_PER_DAY', '-1'],
+    ['TENANTRY_RATE_LIMIT', 'fast'],
+    ['TENANTRY_RATE_LIMIT', '-5'],
+    ['TENANTRY_RATE_LIMIT_BURST', '0'],
     ['TENANTRY_METERING_START_DELAY', 'soon'],
     ['TENANTRY_REALM', 'OC 1'],
     ['TENANTRY_REGIONS', 'us-ashburn-1,Mars'],

@@ -53,6 +53,9 @@ const EnvSchema = z.object({
   TENANTRY_ORGANIZATION_INVITATION_TTL: duration('30d'),
   TENANTRY_INVITATIONS_PER_DAY: integer(0, 0, 1_000_000),
   TENANTRY_ORGANIZATION_CHILD_LIMIT: integer(100, 0, 1_000_000),
+  TENANTRY_RATE_LIMIT: integer(1000, 0, 1_000_000),
+  // Unset: twice TENANTRY_RATE_LIMIT.
+  TENANTRY_RATE_LIMIT_BURST: integer(0, 1, 1_000_000).optional(),
   TENANTRY_METERING_START_DELAY: duration('0s'),
   TENANTRY_REALM: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'must be a realm key such as oc1').default('oc1'),
   TENANTRY_REGIONS: z
@@ -80,6 +83,9 @@ export interface Config {
   readonly invitationsPerDay: number;
   /** Most child tenancies (joined or invited and pending) one organization may have. */
   readonly organizationChildLimit: number;
+  /** Requests a second one principal may send (token bucket per process); 0 turns the limit off. */
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
   readonly meteringStartDelayMs: number;
   readonly realm: string;
   readonly regions: readonly string[];
@@ -117,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     organizationInvitationTtlMs: e.TENANTRY_ORGANIZATION_INVITATION_TTL,
     invitationsPerDay: e.TENANTRY_INVITATIONS_PER_DAY,
     organizationChildLimit: e.TENANTRY_ORGANIZATION_CHILD_LIMIT,
+    rateLimitPerSecond: e.TENANTRY_RATE_LIMIT,
+    rateLimitBurst: e.TENANTRY_RATE_LIMIT_BURST ?? Math.max(1, 2 * e.TENANTRY_RATE_LIMIT),
     meteringStartDelayMs: e.TENANTRY_METERING_START_DELAY,
     realm: e.TENANTRY_REALM,
     regions: Object.freeze([...e.TENANTRY_REGIONS]),

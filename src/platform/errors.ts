@@ -29,6 +29,9 @@ export const invalid = (code: string, message: string, details?: Record<string, 
 export const notFound = (code: string, message: string) => new AppError('not_found', code, message);
 export const conflict = (code: string, message: string) => new AppError('conflict', code, message);
 export const forbidden = (code: string, message: string) => new AppError('forbidden', code, message);
+/** 429: the caller may try again after `retryAfterSeconds` (sent as the Retry-After header). */
+export const rateLimited = (code: string, message: string, retryAfterSeconds: number) =>
+  new AppError('rate_limited', code, message, { retryAfterSeconds });
 export const unauthenticated = (message = 'The request carries no valid credentials.') =>
   new AppError('unauthenticated', 'NOT_AUTHENTICATED', message);
 

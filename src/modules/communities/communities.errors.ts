@@ -1,4 +1,4 @@
-import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound, rateLimited } from '../../platform/errors.js';
 
 /** Tenantry's own users and groups, as the one identity provider of every tenant (§2.6 G/P routes). */
 export const LOCAL_IDENTITY_PROVIDER_ID = '7e0a9b4c-5a1d-4c33-9d6e-2f1b8c0d0001';
@@ -24,8 +24,12 @@ export const CommunityErrors = {
     invalid('INVALID_INVITATION_TRANSITION', `cannot ${action} an invitation in state ${state}`),
   alreadyMember: () =>
     invalid('TENANT_ALREADY_MEMBER', 'the tenant already belongs to this community and cannot accept an invitation to it'),
-  invitationsRateLimited: (cap: number) =>
-    new AppError('rate_limited', 'INVITATION_RATE_LIMITED', `your tenant created ${cap} invitations in the last 24 hours, the most allowed`),
+  invitationsRateLimited: (cap: number, retryAfterSeconds: number) =>
+    rateLimited(
+      'INVITATION_RATE_LIMITED',
+      `your tenant created ${cap} invitations (community and organization invitations together) in the last 24 hours, the most allowed; the next one is possible in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    ),
   invalidStatus: (status: unknown) => invalid('INVALID_COMMUNITY_TENANT_STATUS', `Status ${JSON.stringify(status)} is not Active or Paused`),
   unknownRole: (ids: string[]) => invalid('UNKNOWN_COMMUNITY_ROLE', `${ids.join(', ')} ${ids.length > 1 ? 'are not roles' : 'is not a role'} of this community`),
   memberRoleRequired: () => invalid('MEMBER_ROLE_REQUIRED', "the community's member role (MemberRoleId) must be among the role ids"),

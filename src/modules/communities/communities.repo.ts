@@ -329,31 +329,6 @@ export function listAcceptedInvitationsOfTenant(db: Executor, tenantId: string, 
 }
 
 /**
- * Serializes a tenant's invitation creations: row-locks the memberships it owns (every invitation
- * is issued from one), so a concurrent creation waits here and then counts the committed rows.
- * SQLite has a single writer and needs nothing more.
- */
-export async function lockIssuingTenant(trx: Trx, tenantId: string): Promise<void> {
-  await trx
-    .updateTable('community_tenants')
-    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-    .where('tenant_id', '=', tenantId)
-    .where('is_owner', '=', 1)
-    .execute();
-}
-
-/** Invitations a tenant created since `since`, deleted ones included (the daily cap counts them). */
-export async function countInvitationsCreatedSince(db: Executor, issuingTenantId: string, since: number): Promise<number> {
-  const row = await db
-    .selectFrom('community_invitations')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('issuing_tenant_id', '=', issuingTenantId)
-    .where('created_at', '>', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/**
  * The one way an invitation changes state: a compare-and-set on its stored state (and, for states
  * that expire, on its expiry). Zero rows means another request won or the invitation expired.
  */

@@ -9,6 +9,7 @@ import { renderMail, type MailTemplate } from '../../platform/mail/templates.js'
 import { SYSTEM, type Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import { getTenantOrThrow } from '../tenants/tenants.service.js';
+import { invitationCapWait } from '../tenants/invitation-cap.js';
 import * as repo from './communities.repo.js';
 import { CommunityErrors } from './communities.errors.js';
 import {
@@ -53,8 +54,6 @@ export interface InvitationDetails {
   expires: number;
   tenantAlreadyMemberOfCommunity: boolean;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Outbox job that materializes an invitation's expiry at its stored expiry time (see communities.jobs.ts). */
 export const EXPIRE_COMMUNITY_INVITATION = 'community.invitation.expire';
@@ -132,7 +131,7 @@ export async function getInvitation(deps: ServiceDeps, actor: Principal, communi
   return toInvitation(row, access.community.name, deps.clock.now());
 }
 
-/** Owner-only: invites by email; the daily cap (TENANTRY_INVITATIONS_PER_DAY) counts per issuing tenant. */
+/** Owner-only: invites by email; the daily cap (TENANTRY_INVITATIONS_PER_DAY) counts per issuing tenant, across both dialects. */
 export async function createInvitation(deps: ServiceDeps, actor: Principal, communityId: string, input: { recipient: string }): Promise<Invitation> {
   const access = await accessCommunity(deps, actor, communityId);
   requireRight(access, R.ManageTenants, 'invite tenants');
@@ -142,10 +141,8 @@ export async function createInvitation(deps: ServiceDeps, actor: Principal, comm
   const cap = deps.config.invitationsPerDay;
   const row = await inTransaction(deps.database, async (trx) => {
     const now = deps.clock.now();
-    if (cap > 0) {
-      await repo.lockIssuingTenant(trx, tenant.id);
-      if ((await repo.countInvitationsCreatedSince(trx, tenant.id, now - DAY_MS)) >= cap) throw CommunityErrors.invitationsRateLimited(cap);
-    }
+    const wait = await invitationCapWait(trx, cap, tenant.id, now);
+    if (wait !== null) throw CommunityErrors.invitationsRateLimited(cap, wait);
     const invitation: repo.InvitationRow = {
       id: newGuid(now),
       community_id: communityId,

@@ -126,16 +126,6 @@ async function expireRecipientSide(trx: Trx, senderInvitationIds: string[], now:
     .execute();
 }
 
-export async function countInvitationsSince(db: Executor, tenantId: string, since: number): Promise<number> {
-  const row = await db
-    .selectFrom('org_sender_invitations')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('tenant_id', '=', tenantId)
-    .where('created_at', '>', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function countPendingInvitations(db: Executor, tenantId: string, now: number): Promise<number> {
   const row = await db
     .selectFrom('org_sender_invitations')

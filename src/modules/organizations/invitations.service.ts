@@ -5,6 +5,7 @@ import { enqueue } from '../../platform/outbox/outbox.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
 import { findTenantByOcid, type Tenant } from '../tenants/tenants.service.js';
+import { invitationCapWait } from '../tenants/invitation-cap.js';
 import { createWorkRequest } from '../work-requests/work-requests.service.js';
 import { chooseInvitationRules } from '../governance/invitation-rules.js';
 import { applyTagRules } from '../governance/tag-rules.js';
@@ -177,9 +178,8 @@ export async function createSenderInvitation(
       const governanceRequest = membership !== undefined && isGovernanceOnly(subjects) && membership.organization_id === org?.id && membership.role === 'CHILD';
       if (membership && !governanceRequest) throw ruleConflict(`tenancy ${recipient.ocid} already belongs to an organization`);
       if (membership?.governance_status === 'OPTED_IN') throw ruleConflict(`tenancy ${recipient.ocid} is already opted in to governance`);
-      if (config.invitationsPerDay > 0 && (await repo.countInvitationsSince(trx, sender.id, now - DAY_MS)) >= config.invitationsPerDay) {
-        throw tooManyInvitations(config.invitationsPerDay);
-      }
+      const wait = await invitationCapWait(trx, config.invitationsPerDay, sender.id, now);
+      if (wait !== null) throw tooManyInvitations(config.invitationsPerDay, wait);
       await repo.expireDueForPair(trx, sender.id, recipient.id, now);
       const children = org ? await countActiveChildren(trx, org.id) : 0;
       if (!governanceRequest && children + (await repo.countPendingInvitations(trx, sender.id, now)) >= config.organizationChildLimit) {

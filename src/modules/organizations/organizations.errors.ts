@@ -1,4 +1,4 @@
-import { AppError, conflict, invalid, notFound } from '../../platform/errors.js';
+import { AppError, conflict, invalid, notFound, rateLimited } from '../../platform/errors.js';
 
 // Error codes of the organizations capability (UPPER_SNAKE, never renamed once shipped). The OCI
 // dialect renders them with the codes of reference §7 (see OCI_CODE_OVERRIDES in platform/http).
@@ -27,5 +27,9 @@ export const retryTokenReused = () =>
 export const notImplemented = (operation: string) =>
   new AppError('unavailable', 'NOT_IMPLEMENTED', `${operation} is not implemented by this service.`);
 
-export const tooManyInvitations = (cap: number) =>
-  new AppError('rate_limited', 'TOO_MANY_INVITATIONS', `this tenancy already sent ${cap} invitations in the last 24 hours; try again later`);
+export const tooManyInvitations = (cap: number, retryAfterSeconds: number) =>
+  rateLimited(
+    'TOO_MANY_INVITATIONS',
+    `this tenancy already sent ${cap} invitations (organization and community invitations together) in the last 24 hours; try again in ${retryAfterSeconds} s`,
+    retryAfterSeconds,
+  );

@@ -45,3 +45,37 @@ export function listNamespaces(db: Executor, tenantId: string): Promise<Namespac
 export function findNamespace(db: Executor, tenantId: string, id: string): Promise<NamespaceRow | undefined> {
   return db.selectFrom('namespaces').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
+
+/**
+ * Serializes a tenant's writes that must see each other (a no-op update takes the row lock on
+ * PostgreSQL; SQLite runs one write transaction at a time anyway).
+ */
+export async function lockTenant(trx: Trx, tenantId: string): Promise<void> {
+  await trx
+    .updateTable('tenants')
+    .set((eb) => ({ created_at: eb.ref('created_at') }))
+    .where('id', '=', tenantId)
+    .execute();
+}
+
+/**
+ * The creation time of the n-th newest invitation (community invitations, deleted ones included,
+ * and organization sender invitations) a tenant created after `since`; undefined when it created
+ * fewer than n.
+ */
+export async function nthNewestInvitationSince(db: Executor, tenantId: string, since: number, n: number): Promise<number | undefined> {
+  const created = db
+    .selectFrom('community_invitations')
+    .select('created_at')
+    .where('issuing_tenant_id', '=', tenantId)
+    .where('created_at', '>', since)
+    .unionAll(db.selectFrom('org_sender_invitations').select('created_at').where('tenant_id', '=', tenantId).where('created_at', '>', since));
+  const row = await db
+    .selectFrom(created.as('i'))
+    .select('i.created_at')
+    .orderBy('i.created_at', 'desc')
+    .limit(1)
+    .offset(n - 1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.created_at);
+}

@@ -50,6 +50,8 @@ const OCI_MESSAGES: Partial<Record<ErrorKind, string>> = {
 
 /** Renders one AppError in the envelope of the dialect the request speaks. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, status = HTTP_STATUS[error.kind]): FastifyReply {
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   switch (dialectOf(request.url)) {
     case 'ocs':
       return reply
