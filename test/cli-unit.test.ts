@@ -83,7 +83,7 @@ describe('tenantry CLI pieces', () => {
       assert.ok(group.stdout.includes(`  ${command.path.at(-1)} `), `${command.path.slice(0, -1).join(' ')} --help lists ${command.path.at(-1)}`);
     }
     const root = await run(['--help']);
-    for (const group of ['serve', 'worker', 'organizations', 'communities', 'streams', 'admin', 'setup', 'governance-rules-control-plane']) assert.match(root.stdout, new RegExp(`\\n  ${group} `));
+    for (const group of ['serve', 'worker', 'organizations', 'communities', 'streams', 'admin', 'setup', 'governance-rules-control-plane', 'usage-api']) assert.match(root.stdout, new RegExp(`\\n  ${group} `));
     assert.equal((await run(['organizations'])).code, 0, 'a group alone prints its help');
     assert.equal((await run([])).code, 2);
   });

@@ -264,6 +264,51 @@ describe('tenantry CLI: the organizations seed story against a running tenantry 
     assert.match(enforced, /\| no-rm +\| QUOTA +\|/);
   });
 
+  test('usage and cost: the operator records usage and a rate card, the tenancy reads its report with usage-api usage-summary request-summarized-usages; resource usage past a limit exits 5', slow, async () => {
+    const tenancy = await quickTenancy('ANNUAL_COMMIT');
+    const t = ['--profile', tenancy.profile];
+    ok(await admin(['admin', 'rate-card', 'set', '--subscription-id', tenancy.subscriptionId, '--items', JSON.stringify([{ service: 'compute', unit: 'OCPU-hours', unitPrice: 0.5, currency: 'USD' }, { service: 'storage', unit: 'GB-months', unitPrice: 0.025, currency: 'USD' }])]), 'rate card');
+    const DAY = 86_400_000;
+    const today = Date.now() - (Date.now() % DAY);
+    const at = (ms: number) => new Date(ms).toISOString();
+    const record = (id: string, service: string, unit: string, quantity: number, time: number) => ({ id: `${tenancy.profile}-${id}`, tenancyId: tenancy.ocid, service, resource: 'r', quantity, unit, time: at(time) });
+    const recorded = ok(
+      await admin(['admin', 'usage', 'record', '--records', JSON.stringify([record('1', 'compute', 'OCPU-hours', 10, today - DAY + 1000), record('2', 'compute', 'OCPU-hours', 4, today + 1000), record('3', 'storage', 'GB-months', 200, today + 2000)])]),
+      'usage',
+    ).json;
+    assert.equal(recorded.data.accepted, 3);
+
+    const report = (...more: string[]) =>
+      cli(['usage-api', 'usage-summary', 'request-summarized-usages', ...t, '--time-usage-started', at(today - DAY), '--time-usage-ended', at(today + DAY), ...more]);
+    const daily = ok(await report('--granularity', 'DAILY', '--query-type', 'COST', '--group-by', '["service"]'), 'daily cost').json.data;
+    assert.deepEqual(daily.groupBy, ['service']);
+    assert.deepEqual(
+      daily.items.map((i: { timeUsageStarted: string; service: string; computedQuantity: number; computedAmount: number; currency: string }) => [i.timeUsageStarted, i.service, i.computedQuantity, i.computedAmount, i.currency]).sort(),
+      [
+        [at(today - DAY), 'compute', 10, 5, 'USD'],
+        [at(today), 'compute', 4, 2, 'USD'],
+        [at(today), 'storage', 200, 5, 'USD'],
+      ].sort(),
+    );
+    // The tenancy of the profile is the default --tenant-id; a table of the items reads as the OCI CLI's.
+    const table = ok(await report('--granularity', 'TOTAL', '--group-by', '["subscriptionId","unit"]', '--query', 'data.items', '--output', 'table'), 'total usage').stdout;
+    assert.match(table, new RegExp(`\\| ${tenancy.subscriptionId} +\\|.*\\| 14 +\\| OCPU-hours +\\|`));
+    assert.match(table, /\| 200 +\| GB-months +\|/);
+    assert.doesNotMatch(table, /computedAmount/, 'USAGE reports no amounts');
+    const misaligned = await cli(['usage-api', 'usage-summary', 'request-summarized-usages', ...t, '--time-usage-started', at(today + 1000), '--time-usage-ended', at(today + DAY), '--granularity', 'DAILY']);
+    assert.equal(misaligned.code, 5);
+    assert.match(misaligned.stderr, /UTC midnight/);
+    assert.equal((await report('--granularity', 'WEEKLY')).code, 2);
+
+    // Resource usage: within the service limit, then past it (refused: exit 5, nothing changed).
+    ok(await admin(['admin', 'resource-usage', 'set', '--tenant-id', tenancy.id, '--service-name', 'vcn', '--limit-name', 'vcn-count', '--used', '50']), 'resource usage');
+    const over = await admin(['admin', 'resource-usage', 'set', '--tenant-id', tenancy.id, '--service-name', 'vcn', '--limit-name', 'vcn-count', '--used', '51']);
+    assert.equal(over.code, 5);
+    assert.match(over.stderr, /LIMIT_EXCEEDED/);
+    const listed = ok(await admin(['admin', 'resource-usage', 'list', '--tenant-id', tenancy.id, '--query', 'data[].[limitName, used, available]']), 'list').json;
+    assert.deepEqual(listed, [['vcn-count', 50, 0]]);
+  });
+
   test('on a terminal --wait-for-state shows the progress of the work request, and one that ends otherwise than waited for exits 5', slow, async () => {
     const parent = await quickTenancy('ANNUAL_COMMIT');
     const child = await quickTenancy('PAYG');

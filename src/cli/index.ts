@@ -14,6 +14,7 @@ import { organizationCommands } from './commands/organizations.js';
 import { orgSubscriptionCommands } from './commands/org-subscriptions.js';
 import { setupCommands } from './commands/setup.js';
 import { streamCommands } from './commands/streams.js';
+import { usageApiCommands } from './commands/usage-api.js';
 
 const autocomplete: CommandSpec = {
   path: ['setup', 'autocomplete'],
@@ -26,6 +27,7 @@ export const COMMANDS: CommandSpec[] = [
   ...organizationCommands,
   ...orgSubscriptionCommands,
   ...governanceRuleCommands,
+  ...usageApiCommands,
   ...communityCommands,
   ...streamCommands,
   ...adminCommands,

@@ -19,6 +19,7 @@ for (const [group, help] of [
   ['subscription', 'Extra subscriptions of a tenant.'],
   ['rate-card', 'Rate cards of subscriptions.'],
   ['usage', 'Usage records.'],
+  ['resource-usage', 'How much of each catalogued limit a tenancy uses (QUOTA governance rules refuse more).'],
   ['audit', 'The audit trail.'],
 ]) {
   describeGroup(`admin ${group}`, help);
@@ -112,6 +113,24 @@ export const adminCommands: CommandSpec[] = [
     summary: 'Record usage (idempotent per record id).',
     params: [body('records', 'A JSON list of {id, tenancyId, service, resource, quantity, unit, time}.', { type: 'json', required: true, example: [] })],
     http: op('POST', '/usage'),
+  },
+  {
+    path: ['admin', 'resource-usage', 'set'],
+    summary: 'Set how much of one limit a tenancy uses in a region; refused past its quota or service limit.',
+    params: [
+      pathParam('tenant-id', 'The id of the tenant.'),
+      body('service-name', 'The service (quota family) of the limits catalogue, e.g. compute-core.', { required: true }),
+      body('limit-name', 'The limit, e.g. standard-e4-core-count.', { required: true }),
+      body('used', 'The amount in use now.', { type: 'integer', required: true }),
+      body('region', 'The region (default: the home region).'),
+    ],
+    http: op('PUT', '/tenants/{tenantId}/resource-usage'),
+  },
+  {
+    path: ['admin', 'resource-usage', 'list'],
+    summary: "List a tenant's reported resource usage with what its limits and quotas leave.",
+    params: [pathParam('tenant-id', 'The id of the tenant.')],
+    http: op('GET', '/tenants/{tenantId}/resource-usage'),
   },
   {
     path: ['admin', 'audit', 'list'],
