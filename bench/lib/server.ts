@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { withDefaultUser } from '../../src/platform/db/index.js';
+import { openDatabase, withDefaultUser, type Database } from '../../src/platform/db/index.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
@@ -21,29 +21,49 @@ async function freePort(): Promise<number> {
 
 export interface BenchServer {
   base: string;
+  /** The server's own process id (node itself, not a wrapper): its CPU and RSS are read from /proc. */
+  pid: number;
+  operatorToken: string;
   /** Calls the operator API; throws on any non-2xx answer. */
   op(method: string, url: string, body?: unknown): Promise<any>;
+  /**
+   * Opens the server's store from the bench process (the bulk loader writes through the app's own
+   * repos). Close it before stop().
+   */
+  openStore(): Database;
   stop(): Promise<void>;
+}
+
+export interface BenchServerOptions {
+  postgres: boolean;
+  /** PostgreSQL URL; default DATABASE_URL or postgres://127.0.0.1:5432/test. */
+  databaseUrl?: string;
+  /** Extra environment of the server (SMTP_URL, limits). */
+  env?: Record<string, string>;
+  /** Extra node flags of the server, e.g. --cpu-prof --cpu-prof-dir=… */
+  nodeFlags?: string[];
 }
 
 /**
  * A real `tenantry serve` process on a fresh store: a temporary SQLite data dir, or with
- * `postgres` a schema of its own in DATABASE_URL (default postgres://127.0.0.1:5432/test).
+ * `postgres` a schema of its own in the database (dropped by stop()).
  */
-export async function startBenchServer(options: { postgres: boolean }): Promise<BenchServer> {
+export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
   const operatorToken = `bench-${randomBytes(12).toString('hex')}`;
-  const env: Record<string, string> = { TENANTRY_DATA_DIR: dataDir, TENANTRY_LOG_LEVEL: 'warn', TENANTRY_OPERATOR_TOKEN: operatorToken };
+  const env: Record<string, string> = { TENANTRY_DATA_DIR: dataDir, TENANTRY_LOG_LEVEL: 'warn', TENANTRY_OPERATOR_TOKEN: operatorToken, ...options.env };
   let dropSchema: (() => Promise<void>) | undefined;
+  let store: { databaseUrl?: string; schema?: string } = {};
   if (options.postgres) {
-    const url = process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+    const url = withDefaultUser(options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test');
     const schema = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: withDefaultUser(url) });
+    const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
-    const withSchema = new URL(withDefaultUser(url));
+    const withSchema = new URL(url);
     withSchema.searchParams.set('options', `-c search_path=${schema}`);
     env.DATABASE_URL = withSchema.toString();
+    store = { databaseUrl: url, schema };
     dropSchema = async () => {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
@@ -51,20 +71,23 @@ export async function startBenchServer(options: { postgres: boolean }): Promise<
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
+  const server = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const stop = async () => {
-    server.kill('SIGTERM');
-    if (server.exitCode === null) await new Promise((r) => server.once('exit', r));
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
     await dropSchema?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i += 1) {
-      if (i > 600) throw new Error('the server did not start');
+      if (i > 600 || server.exitCode !== null) throw new Error('the server did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (error) {
@@ -73,6 +96,8 @@ export async function startBenchServer(options: { postgres: boolean }): Promise<
   }
   return {
     base,
+    pid: server.pid!,
+    operatorToken,
     async op(method, url, body) {
       const res = await fetch(`${base}/admin/v1${url}`, {
         method,
@@ -82,6 +107,7 @@ export async function startBenchServer(options: { postgres: boolean }): Promise<
       if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
       return res.json();
     },
+    openStore: () => openDatabase({ dataDir, databaseUrl: store.databaseUrl, schema: store.schema, poolSize: 4 }),
     stop,
   };
 }
