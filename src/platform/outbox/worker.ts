@@ -45,6 +45,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let current: Promise<unknown> = Promise.resolve();
   let again = false;
   let busy = false;
+  let stopping = false;
 
   async function runOne(row: Awaited<ReturnType<typeof claimDueJobs>>[number]): Promise<void> {
     const job: OutboxJob = { id: row.id, type: row.type, payload: JSON.parse(row.payload), attempts: row.attempts };
@@ -66,12 +67,13 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function drain(): Promise<number> {
     let processed = 0;
-    for (;;) {
+    while (!stopping) {
       const rows = await claimDueJobs(database.db, database.dialect, workerId, clock.now(), leaseMs, batchSize);
       if (rows.length === 0) return processed;
       for (const row of rows) await runOne(row);
       processed += rows.length;
     }
+    return processed;
   }
 
   function schedule(delay: number): void {
@@ -107,6 +109,8 @@ export function createWorker(options: WorkerOptions): Worker {
     drain,
     async stop() {
       running = false;
+      // The job in hand finishes; the backlog stays due for the next start (or another worker).
+      stopping = true;
       clearTimeout(timer);
       await current;
     },
