@@ -131,6 +131,10 @@ export function parseOptions(command: CommandSpec | undefined, tokens: string[])
   } catch (error) {
     throw usageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
+  const bare = command?.positional;
+  if (bare && parsed.positionals.length === 1 && (parsed.values as Record<string, unknown>)[bare] === undefined) {
+    (parsed.values as Record<string, unknown>)[bare] = parsed.positionals.pop();
+  }
   if (parsed.positionals.length) {
     throw usageError(command ? `unexpected argument ${JSON.stringify(parsed.positionals[0])} (values go after an option, e.g. --name VALUE)` : `unknown command ${JSON.stringify(parsed.positionals[0])}`);
   }

@@ -8,6 +8,7 @@ import { checkQuery, render, type OutputOptions } from './output.js';
 import { runHttpCommand } from './run.js';
 import { local, type CommandSpec, type RunContext } from './spec.js';
 import { adminCommands } from './commands/admin.js';
+import { backupCommands } from './commands/backup.js';
 import { communityCommands } from './commands/communities.js';
 import { governanceRuleCommands } from './commands/governance-rules.js';
 import { organizationCommands } from './commands/organizations.js';
@@ -32,6 +33,7 @@ export const COMMANDS: CommandSpec[] = [
   ...streamCommands,
   ...adminCommands,
   ...setupCommands,
+  ...backupCommands,
   autocomplete,
 ];
 

@@ -61,6 +61,8 @@ export interface CommandSpec {
   summary: string;
   description?: string;
   params: ParamSpec[];
+  /** The option a single bare argument fills (`tenantry backup FILE` is `--file FILE`). */
+  positional?: string;
   examples?: string[];
   http?: HttpSpec;
   /** A local command: an envelope to render, or text printed as it is (a completion script). */

@@ -22,20 +22,34 @@ export interface OciClients {
   close(): void;
 }
 
+/** An operator API call (method, path under /admin/v1, body) answering the parsed body: in-process or over HTTP. */
+export type OperatorCall = (method: string, url: string, body?: unknown) => Promise<any>;
+
 /**
  * Registers a fresh API key for the user through the operator API and builds the SDK clients with a
- * SimpleAuthenticationDetailsProvider (reference §9). Only `endpoint` is changed.
+ * SimpleAuthenticationDetailsProvider (reference §9). Only `endpoint` is changed. `noRetries` turns
+ * the SDK's own retries off (tests that kill the server count each request once).
  */
-export async function ociClients(t: TestApp, endpoint: string, user: { id: string; ocid: string }, tenancyId: string): Promise<OciClients> {
+export async function ociClients(
+  t: TestApp | OperatorCall,
+  endpoint: string,
+  user: { id: string; ocid: string },
+  tenancyId: string,
+  options: { noRetries?: boolean } = {},
+): Promise<OciClients> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  const { keyId, fingerprint } = await operator(t, 'POST', `/users/${user.id}/api-keys`, { publicKey });
+  const call: OperatorCall = typeof t === 'function' ? t : (method, url, body) => operator(t, method, url, body);
+  const { keyId, fingerprint } = await call('POST', `/users/${user.id}/api-keys`, { publicKey });
   const provider = new common.SimpleAuthenticationDetailsProvider(tenancyId, user.ocid, fingerprint, privateKey, null);
   if (keyId !== `${tenancyId}/${user.ocid}/${fingerprint}`) throw new Error(`unexpected keyId ${keyId}`);
-  const config = { circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }) };
+  const config: common.ClientConfiguration = {
+    circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }),
+    ...(options.noRetries ? { retryConfiguration: { terminationStrategy: new common.MaxAttemptsTerminationStrategy(1) } } : {}),
+  };
   const make = <C extends { endpoint: string }>(Client: new (p: common.AuthParams, c?: common.ClientConfiguration) => C): C => {
     const client = new Client({ authenticationDetailsProvider: provider }, config);
     client.endpoint = endpoint;
