@@ -1,9 +1,10 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Executor, Trx } from '../../platform/db/index.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { newGuid, newOcid } from '../../platform/ids.js';
+import { LruCache } from '../../platform/lru.js';
 import type { Principal } from '../../platform/principal.js';
 import { hashSecret, newSecret, secretsEqual } from '../../platform/secrets.js';
 import { recordChange } from '../audit/audit.service.js';
@@ -322,20 +323,47 @@ export async function issueClientToken(
   return { accessToken: token, expiresIn: client.access_token_lifetime };
 }
 
+/**
+ * Tokens and API keys are never changed once issued (they only expire; nothing deletes users,
+ * clients or keys), so what they resolve to is cached per store: one query less per request, and
+ * a public key parsed once rather than per signature. A revocation feature must evict here.
+ */
+const tokenCache = new WeakMap<object, LruCache<string, { principal: Principal; expiresAt: number }>>();
+const apiKeyCache = new WeakMap<object, LruCache<string, { publicKey: KeyObject; principal: Principal }>>();
+const AUTH_CACHE_SIZE = 10_000;
+
+function cacheOf<V>(caches: WeakMap<object, LruCache<string, V>>, deps: ServiceDeps): LruCache<string, V> {
+  let cache = caches.get(deps.database);
+  if (!cache) caches.set(deps.database, (cache = new LruCache(AUTH_CACHE_SIZE)));
+  return cache;
+}
+
 /** The principal a bearer token acts as, or null when it is unknown or expired. */
 export async function authenticateBearer(deps: ServiceDeps, token: string): Promise<Principal | null> {
-  const row = await repo.findLiveAccessToken(deps.database.db, hashSecret(token), deps.clock.now());
+  const hash = hashSecret(token);
+  const now = deps.clock.now();
+  const cache = cacheOf(tokenCache, deps);
+  const cached = cache.get(hash);
+  if (cached) return cached.expiresAt > now ? cached.principal : null;
+  const row = await repo.findLiveAccessToken(deps.database.db, hash, now);
   if (!row) return null;
-  return row.user_id
+  const principal: Principal = row.user_id
     ? { type: 'user', id: row.user_id, tenantId: row.tenant_id }
     : { type: 'client', id: row.client_id, tenantId: row.tenant_id };
+  cache.set(hash, { principal, expiresAt: row.expires_at });
+  return principal;
 }
 
 /** The registered key for an OCI keyId, with the principal it signs for. */
-export async function findApiKey(deps: ServiceDeps, keyId: string): Promise<{ publicKey: string; principal: Principal } | null> {
+export async function findApiKey(deps: ServiceDeps, keyId: string): Promise<{ publicKey: KeyObject; principal: Principal } | null> {
+  const cache = cacheOf(apiKeyCache, deps);
+  const cached = cache.get(keyId);
+  if (cached) return cached;
   const row = await repo.findApiKey(deps.database.db, keyId);
   if (!row) return null;
-  return { publicKey: row.public_key, principal: { type: 'user', id: row.user_id, tenantId: row.tenant_id } };
+  const key = { publicKey: createPublicKey(row.public_key), principal: { type: 'user', id: row.user_id, tenantId: row.tenant_id } as Principal };
+  cache.set(keyId, key);
+  return key;
 }
 
 export async function rolesOf(deps: ServiceDeps, principal: Principal): Promise<RoleRef[]> {

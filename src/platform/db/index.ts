@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
+import { LruCache } from '../lru.js';
 import type { DB } from './schema.js';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect/index.js';
 
@@ -39,8 +40,28 @@ export function openSqlite(file: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: sqliteCapabilities, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; the same few hundred SQL texts repeat forever, so keep their
+ * prepared statements (least recently used out past `size`). Safe because Kysely's SQLite driver
+ * runs one query at a time on its single connection.
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 500): SqliteDatabase {
+  const cache = new LruCache<string, SQLite.Statement>(size);
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 // BIGINT (int8) columns hold epoch milliseconds, well inside Number's exact range.

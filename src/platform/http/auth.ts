@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { unauthenticated } from '../errors.js';
@@ -56,7 +57,7 @@ export function bearerAuth(resolve: (token: string) => Promise<Principal | null>
 
 /** OCI HTTP-signature authentication (reference §9); the raw body must be parsed already. */
 export function ociSignatureAuth(
-  findKey: (keyId: string) => Promise<{ publicKey: string; principal: Principal } | null>,
+  findKey: (keyId: string) => Promise<{ publicKey: KeyObject | string; principal: Principal } | null>,
   clock: Clock,
   session?: SessionAuth,
 ) {

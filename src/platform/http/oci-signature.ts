@@ -1,4 +1,4 @@
-import { createHash, verify as verifySignature } from 'node:crypto';
+import { createHash, verify as verifySignature, type KeyObject } from 'node:crypto';
 
 /** What a verifier needs to know of a request; headers are the lower-cased Node headers. */
 export interface SignedRequest {
@@ -49,7 +49,7 @@ function header(headers: SignedRequest['headers'], name: string): string | undef
  */
 export function verifyOciSignature(
   request: SignedRequest,
-  publicKeyFor: (keyId: string) => string | undefined,
+  publicKeyFor: (keyId: string) => KeyObject | string | undefined,
   now: number,
 ): SignatureCheck {
   const params = parseSignatureHeader(header(request.headers, 'authorization'));
@@ -66,6 +66,18 @@ export function verifyOciSignature(
   const unsigned = required.filter((n) => !names.includes(n));
   if (unsigned.length) return { ok: false, reason: `headers not signed: ${unsigned.join(', ')}` };
 
+  // The cheap checks first: a stale date or a tampered body is refused before any RSA work.
+  const signedAt = Date.parse(header(request.headers, dateHeader) ?? '');
+  if (!Number.isFinite(signedAt) || Math.abs(now - signedAt) > MAX_SKEW_MS) {
+    return { ok: false, reason: 'date is missing or more than 5 minutes from the server clock' };
+  }
+  if (names.includes('x-content-sha256')) {
+    const digest = createHash('sha256').update(request.body).digest('base64');
+    if (digest !== header(request.headers, 'x-content-sha256')) return { ok: false, reason: 'body does not match x-content-sha256' };
+  }
+  if (names.includes('content-length') && String(request.body.length) !== header(request.headers, 'content-length')) {
+    return { ok: false, reason: 'body does not match content-length' };
+  }
   const publicKey = publicKeyFor(params.keyId);
   if (!publicKey) return { ok: false, reason: 'unknown keyId' };
   const signingString = (target: string): string | undefined => {
@@ -95,16 +107,5 @@ export function verifyOciSignature(
     return { ok: false, reason: 'signature does not verify' };
   }
 
-  if (names.includes('x-content-sha256')) {
-    const digest = createHash('sha256').update(request.body).digest('base64');
-    if (digest !== header(request.headers, 'x-content-sha256')) return { ok: false, reason: 'body does not match x-content-sha256' };
-  }
-  if (names.includes('content-length') && String(request.body.length) !== header(request.headers, 'content-length')) {
-    return { ok: false, reason: 'body does not match content-length' };
-  }
-  const signedAt = Date.parse(header(request.headers, dateHeader) ?? '');
-  if (!Number.isFinite(signedAt) || Math.abs(now - signedAt) > MAX_SKEW_MS) {
-    return { ok: false, reason: 'date is missing or more than 5 minutes from the server clock' };
-  }
   return { ok: true, keyId: params.keyId };
 }
