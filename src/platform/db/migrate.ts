@@ -10,6 +10,7 @@ import * as consoleSessions from '../../migrations/2026-11-22T05-console-session
 import * as communityCollectionAcl from '../../migrations/2026-11-22T06-community-collection-acl.js';
 import * as governance from '../../migrations/2026-11-22T07-governance.js';
 import * as resourceUsage from '../../migrations/2026-11-22T08-resource-usage.js';
+import * as listIndexes from '../../migrations/2026-11-22T09-list-indexes.js';
 
 /** The one migration history, in order; names are frozen once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22T06-community-collection-acl': communityCollectionAcl,
   '2026-11-22T07-governance': governance,
   '2026-11-22T08-resource-usage': resourceUsage,
+  '2026-11-22T09-list-indexes': listIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
