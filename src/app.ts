@@ -15,7 +15,7 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { ServiceDeps } from './platform/deps.js';
 import { registerBodyParsers } from './platform/http/body.js';
-import { registerErrorHandling, sendError } from './platform/http/errors.js';
+import { frameworkError, registerErrorHandling, sendError } from './platform/http/errors.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerRateLimit } from './platform/http/rate-limit.js';
 import { notFound } from './platform/errors.js';
@@ -52,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID().replace(/-/g, '').toUpperCase();
     },
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
     // A client cannot hold a connection open: one that falls silent mid-request is cut off
     // (connectionTimeout), and an idle keep-alive connection is closed well before that, so a
     // client never reuses a socket the server is about to drop.

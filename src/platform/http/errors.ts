@@ -121,3 +121,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(request, reply, new AppError('internal', 'INTERNAL_ERROR', 'The service failed to process the request.'));
   });
 }
+
+/**
+ * Errors the router raises before any route or hook runs (malformed percent-encoding, a path
+ * segment longer than the router takes): in the dialect's envelope too, not Fastify's own body.
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('opc-request-id', request.id);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendError(request, reply, new AppError('invalid', 'PATH_SEGMENT_TOO_LONG', 'a path segment of the request is too long for any identifier'), 414);
+    return;
+  }
+  sendError(request, reply, new AppError('invalid', 'INVALID_URL', 'the request path is not a valid URL (malformed percent-encoding)'), 400);
+}
