@@ -255,6 +255,25 @@ describe('OCI Organizations: invitations through the official SDK', () => {
     assert.equal(badPage.statusCode, 400);
   });
 
+  test('opc-next-page is a keyset cursor: invitations sent while paging neither repeat nor shift a page; a cursor of another order is refused', async () => {
+    const parent = await party();
+    for (const name of ['one', 'two']) {
+      await invite(parent, await party(), { displayName: name });
+      t.clock.advance(1000);
+    }
+    const first = await parent.oci.sender.listSenderInvitations({ compartmentId: parent.tenant.ocid, limit: 1 });
+    assert.deepEqual(first.senderInvitationCollection.items.map((i) => i.displayName), ['two']);
+    await invite(parent, await party(), { displayName: 'three' });
+    const second = await parent.oci.sender.listSenderInvitations({ compartmentId: parent.tenant.ocid, limit: 1, page: first.opcNextPage });
+    assert.deepEqual(second.senderInvitationCollection.items.map((i) => i.displayName), ['one'], 'an offset would have shown "two" again');
+    assert.equal(second.opcNextPage, undefined);
+
+    const otherOrder = await ociError(
+      parent.oci.sender.listSenderInvitations({ compartmentId: parent.tenant.ocid, sortBy: 'displayName' as never, limit: 1, page: first.opcNextPage }),
+    );
+    assert.equal(otherOrder.statusCode, 400);
+  });
+
   test('subscription types decide who may invite and be invited; no self-invitation, no second pending one, same realm only', async () => {
     const annual = await party();
     const payg = await party('PAYG');

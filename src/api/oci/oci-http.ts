@@ -2,21 +2,44 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { invalid } from '../../platform/errors.js';
 import { principalOf } from '../../platform/http/auth.js';
+import type { PageCursor } from '../../platform/paging.js';
 import type { Principal } from '../../platform/principal.js';
 import { replayOrRun, requestHash, type StoredResponse } from '../../modules/organizations/retry-tokens.service.js';
 
 // Plumbing shared by the OCI route plugins: paging tokens, if-match, opc-retry-token replays.
 
-/** opc-next-page tokens are opaque to clients: the offset of the next page, base64url-encoded. */
+/**
+ * opc-next-page tokens are opaque to clients. Most lists page by offset (the token is the next
+ * offset); the invitation lists page by keyset (the token holds the last row's sort key and id),
+ * so a deep page costs what the first one does. See PageCursor.
+ */
 export function offsetOf(page: string | undefined): number {
-  if (page === undefined || page === '') return 0;
-  const text = Buffer.from(page, 'base64url').toString('utf8');
-  if (!/^\d{1,9}$/.test(text)) throw invalid('INVALID_PAGE', 'page is not a token returned as opc-next-page by a previous call');
-  return Number(text);
+  const cursor = pageOf(page);
+  if ('after' in cursor) throw badPage();
+  return cursor.offset;
 }
 
-export function setNextPage(reply: FastifyReply, next: number | undefined): void {
-  if (next !== undefined) reply.header('opc-next-page', Buffer.from(String(next)).toString('base64url'));
+export function pageOf(page: string | undefined): PageCursor {
+  if (page === undefined || page === '') return { offset: 0 };
+  const text = Buffer.from(page, 'base64url').toString('utf8');
+  if (/^\d{1,9}$/.test(text)) return { offset: Number(text) };
+  if (text.startsWith('k')) {
+    try {
+      const [sort, key, id] = JSON.parse(text.slice(1)) as unknown[];
+      if (typeof sort === 'string' && (typeof key === 'string' || typeof key === 'number') && typeof id === 'string') return { after: { sort, key, id } };
+    } catch {
+      // not JSON: refused below
+    }
+  }
+  throw badPage();
+}
+
+const badPage = () => invalid('INVALID_PAGE', 'page is not a token returned as opc-next-page by a previous call');
+
+export function setNextPage(reply: FastifyReply, next: PageCursor | number | undefined): void {
+  if (next === undefined) return;
+  const text = typeof next === 'number' ? String(next) : 'after' in next ? `k${JSON.stringify([next.after.sort, next.after.key, next.after.id])}` : String(next.offset);
+  reply.header('opc-next-page', Buffer.from(text).toString('base64url'));
 }
 
 export function ifMatchOf(request: FastifyRequest): string | undefined {

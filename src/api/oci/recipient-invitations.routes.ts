@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { principalOf } from '../../platform/http/auth.js';
 import * as invitations from '../../modules/organizations/invitations.service.js';
 import * as s from '../../modules/organizations/organizations.schemas.js';
-import { accepted, idempotent, ifMatchOf, offsetOf, send, setNextPage, withEtag } from './oci-http.js';
+import { accepted, idempotent, ifMatchOf, pageOf, send, setNextPage, withEtag } from './oci-http.js';
 
 const Params = z.object({ recipientInvitationId: z.string().min(1).max(255) });
 const PAGE_SIZE = 100;
@@ -37,7 +37,7 @@ export async function recipientInvitationRoutes(app: FastifyInstance, opts: { de
         otherTenancyId: q.senderTenancyId,
         lifecycleState: q.lifecycleState,
         status: q.status,
-        offset: offsetOf(q.page),
+        page: pageOf(q.page),
         limit: PAGE_SIZE,
         sortBy: 'timeCreated',
       });

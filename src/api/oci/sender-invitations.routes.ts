@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { principalOf } from '../../platform/http/auth.js';
 import * as invitations from '../../modules/organizations/invitations.service.js';
 import * as s from '../../modules/organizations/organizations.schemas.js';
-import { accepted, idempotent, ifMatchOf, offsetOf, send, setNextPage, withEtag } from './oci-http.js';
+import { accepted, idempotent, ifMatchOf, pageOf, send, setNextPage, withEtag } from './oci-http.js';
 
 const Params = z.object({ senderInvitationId: z.string().min(1).max(255) });
 
@@ -51,7 +51,7 @@ export async function senderInvitationRoutes(app: FastifyInstance, opts: { deps:
         lifecycleState: q.lifecycleState,
         status: q.status,
         displayName: q.displayName,
-        offset: offsetOf(q.page),
+        page: pageOf(q.page),
         limit: q.limit,
         sortBy: q.sortBy,
         sortOrder: q.sortOrder,

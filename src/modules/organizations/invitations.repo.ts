@@ -18,11 +18,21 @@ export interface InvitationFilter {
 }
 
 export interface Page {
-  offset: number;
+  /** An offset, or (keyset) the sort key and id of the row the page starts after. */
+  start: { offset: number } | { after: { key: string | number; id: string } };
   limit: number;
   sortBy: 'timeCreated' | 'displayName';
   sortOrder: 'ASC' | 'DESC';
 }
+
+/** Keyset paging: the rows after `after` in the list's order, found by one index seek. */
+function afterRow<T extends InvitationTable>(eb: ExpressionBuilder<DB, T>, column: 'created_at' | 'display_name', page: Page, after: { key: string | number; id: string }) {
+  const e = eb as unknown as ExpressionBuilder<DB, 'org_sender_invitations'>;
+  return e(e.refTuple(column, 'id'), page.sortOrder === 'ASC' ? '>' : '<', e.tuple(after.key as string, after.id));
+}
+
+const afterOf = (page: Page) => ('after' in page.start ? page.start.after : undefined);
+const offsetOf = (page: Page) => ('offset' in page.start ? page.start.offset : 0);
 
 /**
  * Filters on the status and lifecycle a reader sees: a PENDING invitation past its expiry reads as
@@ -59,14 +69,16 @@ export function findSenderInvitation(db: Executor, id: string): Promise<SenderIn
 export function listSenderInvitations(db: Executor, filter: InvitationFilter, page: Page): Promise<SenderInvitationRow[]> {
   const column = page.sortBy === 'displayName' ? 'display_name' : 'created_at';
   const order = page.sortOrder === 'ASC' ? 'asc' : 'desc';
+  const after = afterOf(page);
   return db
     .selectFrom('org_sender_invitations')
     .selectAll()
     .where((eb) => whereVisible(eb, 'org_sender_invitations', filter))
+    .$if(after !== undefined, (qb) => qb.where((eb) => afterRow(eb, column, page, after!)))
     .orderBy(column, order)
     .orderBy('id', order)
     .limit(page.limit + 1)
-    .offset(page.offset)
+    .offset(offsetOf(page))
     .execute();
 }
 
@@ -150,14 +162,16 @@ export function findRecipientInvitationBySender(db: Executor, senderInvitationId
 }
 
 export function listRecipientInvitations(db: Executor, filter: InvitationFilter, page: Page): Promise<RecipientInvitationRow[]> {
+  const after = afterOf(page);
   return db
     .selectFrom('org_recipient_invitations')
     .selectAll()
     .where((eb) => whereVisible(eb, 'org_recipient_invitations', filter))
+    .$if(after !== undefined, (qb) => qb.where((eb) => afterRow(eb, 'created_at', page, after!)))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
-    .offset(page.offset)
+    .offset(offsetOf(page))
     .execute();
 }
 

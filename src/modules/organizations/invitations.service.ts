@@ -1,6 +1,8 @@
 import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
+import { invalid } from '../../platform/errors.js';
 import { newOcid } from '../../platform/ids.js';
+import type { PageCursor } from '../../platform/paging.js';
 import { enqueue } from '../../platform/outbox/outbox.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
@@ -11,7 +13,7 @@ import { chooseInvitationRules } from '../governance/invitation-rules.js';
 import { applyTagRules } from '../governance/tag-rules.js';
 import * as repo from './invitations.repo.js';
 import { assertMaySend, canBeInvited, canInvite } from './membership.js';
-import { actingTenancy, checkIfMatch, etagOf, iso, json, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
+import { actingTenancy, checkIfMatch, etagOf, iso, json, requireOwnCompartment, type Paged } from './organizations.access.js';
 import { etagMismatch, incorrectState, invalidParameter, limitExceeded, orgNotFound, ruleConflict, tooManyInvitations } from './organizations.errors.js';
 import { countActiveChildren, findMembership, findOrganizationOfParent } from './organizations.repo.js';
 
@@ -266,23 +268,41 @@ export interface ListQuery {
   lifecycleState?: string;
   status?: string;
   displayName?: string;
-  offset: number;
+  page: PageCursor;
   limit: number;
   sortBy: 'timeCreated' | 'displayName';
   sortOrder?: 'ASC' | 'DESC';
 }
 
-export async function listSenderInvitations(deps: ServiceDeps, actor: Principal, q: ListQuery): Promise<Paged<SenderInvitation>> {
+/**
+ * The repo page for a list query; a keyset cursor made for another order is refused. The next
+ * page starts after the last row returned (see PageCursor).
+ */
+function keysetPage(q: ListQuery, sortBy: ListQuery['sortBy'], sortOrder: 'ASC' | 'DESC'): repo.Page {
+  const sort = `${sortBy}:${sortOrder}`;
+  if ('after' in q.page && q.page.after.sort !== sort) throw invalid('INVALID_PAGE', 'page was returned for another sortBy or sortOrder');
+  return { start: 'after' in q.page ? { after: q.page.after } : q.page, limit: q.limit, sortBy, sortOrder };
+}
+
+function keysetPaged<R extends { id: string; created_at: number; display_name: string }, T>(rows: R[], page: repo.Page, map: (row: R) => T): Paged<T, PageCursor> {
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  if (rows.length <= page.limit || !last) return { items: items.map(map) };
+  const key = page.sortBy === 'displayName' ? last.display_name : last.created_at;
+  return { items: items.map(map), next: { after: { sort: `${page.sortBy}:${page.sortOrder}`, key, id: last.id } } };
+}
+
+export async function listSenderInvitations(deps: ServiceDeps, actor: Principal, q: ListQuery): Promise<Paged<SenderInvitation, PageCursor>> {
   const tenant = await actingTenancy(deps, actor, 'inspect', 'organizations-sender-invitation');
   requireOwnCompartment(tenant, q.compartmentId);
   const now = deps.clock.now();
-  const sortOrder = q.sortOrder ?? (q.sortBy === 'displayName' ? 'ASC' : 'DESC');
+  const page = keysetPage(q, q.sortBy, q.sortOrder ?? (q.sortBy === 'displayName' ? 'ASC' : 'DESC'));
   const rows = await repo.listSenderInvitations(
     deps.database.db,
     { tenantId: tenant.id, now, otherTenancyId: q.otherTenancyId, lifecycleState: q.lifecycleState, status: q.status, displayName: q.displayName },
-    { offset: q.offset, limit: q.limit, sortBy: q.sortBy, sortOrder },
+    page,
   );
-  return paged(rows, q.offset, q.limit, (r) => toSenderInvitation(r, now));
+  return keysetPaged(rows, page, (r) => toSenderInvitation(r, now));
 }
 
 export interface UpdateInvitationInput {
@@ -363,16 +383,17 @@ export async function getRecipientInvitation(deps: ServiceDeps, actor: Principal
   return toRecipientInvitation(await ownRecipientInvitation(deps, tenant, id), deps.clock.now());
 }
 
-export async function listRecipientInvitations(deps: ServiceDeps, actor: Principal, q: ListQuery): Promise<Paged<RecipientInvitation>> {
+export async function listRecipientInvitations(deps: ServiceDeps, actor: Principal, q: ListQuery): Promise<Paged<RecipientInvitation, PageCursor>> {
   const tenant = await actingTenancy(deps, actor, 'inspect', 'organizations-recipient-invitation');
   requireOwnCompartment(tenant, q.compartmentId);
   const now = deps.clock.now();
+  const page = keysetPage(q, 'timeCreated', 'DESC');
   const rows = await repo.listRecipientInvitations(
     deps.database.db,
     { tenantId: tenant.id, now, otherTenancyId: q.otherTenancyId, lifecycleState: q.lifecycleState, status: q.status },
-    { offset: q.offset, limit: q.limit, sortBy: 'timeCreated', sortOrder: 'DESC' },
+    page,
   );
-  return paged(rows, q.offset, q.limit, (r) => toRecipientInvitation(r, now));
+  return keysetPaged(rows, page, (r) => toRecipientInvitation(r, now));
 }
 
 export async function updateRecipientInvitation(

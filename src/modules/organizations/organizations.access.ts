@@ -47,10 +47,10 @@ export const json = <T>(text: string): T => JSON.parse(text) as T;
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrUndefined = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
 
-export interface Paged<T> {
+export interface Paged<T, Next = number> {
   items: T[];
-  /** Offset of the next page, or undefined on the last page. */
-  next?: number;
+  /** Where the next page starts (an offset unless the list pages by keyset), or undefined on the last page. */
+  next?: Next;
 }
 
 export function paged<R, T>(rows: R[], offset: number, limit: number, map: (row: R) => T): Paged<T> {

@@ -54,7 +54,7 @@ export const CreateSubscriptionMappingDetails = z.object({ compartmentId: Ocid, 
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 export const Limit = z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(100));
-export const PageToken = z.string().max(64).optional();
+export const PageToken = z.string().max(1024).optional();
 export const SortOrder = z.enum(['ASC', 'DESC']).optional();
 export const SortBy = z.enum(['timeCreated', 'displayName']).default('timeCreated');
 
