@@ -134,6 +134,37 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
       payload: { email: a.admin.email, password: PASSWORD },
     });
     assert.equal(crossSiteSignIn.statusCode, 403);
+    const foreignOriginSignIn = await t.app.inject({
+      method: 'POST',
+      url: '/console/api/sign-in',
+      headers: { origin: 'https://evil.example' },
+      payload: { email: a.admin.email, password: PASSWORD },
+    });
+    assert.equal(foreignOriginSignIn.statusCode, 403);
+    assert.equal(foreignOriginSignIn.cookies.length, 0, 'no session for a sign-in another site sent');
+  });
+
+  test('a POST with the cookie and even the right CSRF token is refused 403 when another site sent it (Origin, Sec-Fetch-Site), and changes nothing', async () => {
+    const a = await tenant();
+    const browser = await browserOf(a.admin.email);
+    const forged = (headers: Record<string, string>, url = '/api/v1-preview/Communities', payload: object = { Name: 'Forged' }) =>
+      t.app.inject({ method: 'POST', url, headers: { cookie: browser.cookie, 'x-csrf-token': browser.csrf, ...headers }, payload });
+    const foreign: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { host: 'console.test:8080', origin: 'http://console.test:8081' }];
+    for (const headers of foreign) {
+      const res = await forged(headers);
+      assert.equal(res.statusCode, 403, JSON.stringify(headers));
+      assert.equal(res.json().Reason, 'CROSS_SITE_REQUEST');
+    }
+    const oci = await forged({ origin: 'https://evil.example' }, '/20230401/senderInvitations', { compartmentId: a.ocid, recipientTenancyId: a.ocid });
+    assert.deepEqual([oci.statusCode, oci.json().code], [404, 'NotAuthorizedOrNotFound'], 'OCI does not tell forbidden from not found');
+    assert.equal((await forged({ origin: 'https://evil.example' }, '/console/api/sign-out', {})).statusCode, 403);
+    assert.deepEqual((await as(browser, 'GET', '/api/v1-preview/Communities')).json(), [], 'nothing was created');
+    assert.equal((await as(browser, 'GET', '/console/api/session')).statusCode, 200, 'the session is still there');
+    // The console's own page (same host) and TENANTRY_PUBLIC_URL are the origins that may.
+    const own = await forged({ host: 'console.test:8080', origin: 'http://console.test:8080', 'sec-fetch-site': 'same-origin' }, '/api/v1-preview/Communities', { Name: 'Mine' });
+    assert.equal(own.statusCode, 201, own.body);
+    const viaPublicUrl = await forged({ origin: new URL(t.config.publicUrl).origin }, '/api/v1-preview/Communities', { Name: 'Mine too' });
+    assert.equal(viaPublicUrl.statusCode, 201, viaPublicUrl.body);
   });
 
   test('a session of tenant A cannot read tenant B: its community is refused and its OCI compartment is not found', async () => {
@@ -185,6 +216,9 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
     assert.match(root.body, /<div id="root">/);
     assert.match(String(root.headers['content-security-policy']), /default-src 'self'/);
     assert.equal(root.headers['x-frame-options'], 'DENY');
+    assert.match(String(root.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.equal(root.headers['x-content-type-options'], 'nosniff');
+    assert.equal(root.headers['referrer-policy'], 'same-origin');
     const bare = await t.app.inject({ method: 'GET', url: '/console' });
     assert.equal(bare.statusCode, 200);
     assert.equal(bare.body, root.body);

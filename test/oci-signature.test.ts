@@ -103,6 +103,24 @@ describe('OCI request signatures', () => {
     assert.ok(res.requestId);
   });
 
+  test('a signature dated 10 minutes ahead is refused 401 (no replay window opened in advance), 4 minutes ahead accepted', async () => {
+    const future = await send(await signed(provider, 'GET', '/20230401/senderInvitations', undefined, new Date(Date.now() + 10 * 60_000).toUTCString()));
+    assert.deepEqual([future.status, future.body.code], [401, 'NotAuthenticated']);
+    const ahead = await send(await signed(provider, 'GET', '/20230401/senderInvitations', undefined, new Date(Date.now() + 4 * 60_000).toUTCString()));
+    assert.notEqual(ahead.status, 401);
+  });
+
+  test('a signed request replayed after the 5-minute window is refused 401', async () => {
+    const request = await signed(provider, 'GET', '/20230401/senderInvitations');
+    assert.notEqual((await send(request)).status, 401, 'accepted when fresh');
+    t.clock.advance(5 * 60_000 + 1000);
+    try {
+      assert.equal((await send(request)).status, 401, 'the same bytes 5 minutes later');
+    } finally {
+      t.clock.advance(-(5 * 60_000 + 1000));
+    }
+  });
+
   test('a signature over a 10-minute-old date is refused 401, a 4-minute-old one accepted', async () => {
     const old = await send(await signed(provider, 'GET', '/20230401/senderInvitations', undefined, new Date(Date.now() - 10 * 60_000).toUTCString()));
     assert.deepEqual([old.status, old.body.code], [401, 'NotAuthenticated']);

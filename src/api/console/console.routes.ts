@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { sendError } from '../../platform/http/errors.js';
 import { AppError, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { getSession, SESSION_TTL_MS, signIn, signOut } from '../../modules/identity/sessions.service.js';
-import { consoleSessionAuth, SESSION_COOKIE, sessionIdOf } from './session-auth.js';
+import { consoleSessionAuth, fromAnotherSite, SESSION_COOKIE, sessionIdOf } from './session-auth.js';
 
 /** Where `npm ci` (the `prepare` script) writes the console's production build. */
 export const CONSOLE_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
@@ -35,6 +35,7 @@ export async function consoleRoutes(app: FastifyInstance, opts: { deps: ServiceD
   const { deps } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const secure = deps.config.publicUrl.startsWith('https:');
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
   const tags = ['console'];
 
   const setSessionCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number) =>
@@ -42,7 +43,7 @@ export async function consoleRoutes(app: FastifyInstance, opts: { deps: ServiceD
 
   r.post('/api/sign-in', { schema: { tags, body: SignInBody } }, async (request, reply) => {
     // SameSite cookies do not protect signing in itself: refuse sign-ins another site's page sends.
-    if (request.headers['sec-fetch-site'] === 'cross-site') throw forbidden('CROSS_SITE_SIGN_IN', 'Sign in from the console itself.');
+    if (fromAnotherSite(request, publicOrigin)) throw forbidden('CROSS_SITE_SIGN_IN', 'Sign in from the console itself.');
     const result = await signIn(deps, request.body);
     if (result.kind === 'choose-tenant') return reply.status(200).send({ status: 'choose-tenant', tenants: result.tenants });
     setSessionCookie(reply, result.sessionId, SESSION_TTL_MS / 1000);
