@@ -95,6 +95,10 @@ export async function startSmtpServer(options: { beforeAccept?: () => Promise<vo
     },
   };
   const server = new SMTPServer(serverOptions);
+  // A client that dies mid-session (a SIGKILLed service) resets its connection; that is not ours to fail on.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET') throw error;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
