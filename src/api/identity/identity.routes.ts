@@ -19,7 +19,13 @@ function clientCredentials(authorization: string | undefined, body: z.infer<type
   if (basic) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0) return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    if (colon > 0) {
+      try {
+        return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+      } catch {
+        throw new AppError('invalid', 'invalid_request', 'The Basic credentials are not valid percent-encoded client_id:client_secret.');
+      }
+    }
   }
   return { id: body.client_id, secret: body.client_secret };
 }
