@@ -188,6 +188,25 @@ describe('community invitations: invite → accept → confirm', () => {
     assert.equal(Date.parse(resent.body.Expires), t.clock.now() + 14 * DAY);
   });
 
+  test('skip/count pages forward without repeats while invitations are sent, and a deletion moves later pages as skip says', async () => {
+    const { owner, community } = await setup();
+    const page = async (skip: number) =>
+      (await ocs(t, owner.adminToken, 'GET', `/Communities/${community.Id}/Invitations?skip=${skip}&count=2`, undefined, 200)).body.map((i: any) => i.InvitationRecipient);
+    for (const n of [1, 2, 3, 4]) {
+      await invite(t, owner, community.Id, `p${n}@page.test`);
+      t.clock.advance(10);
+    }
+    assert.deepEqual(await page(0), ['p1@page.test', 'p2@page.test']);
+    await invite(t, owner, community.Id, 'p5@page.test');
+    assert.deepEqual(await page(2), ['p3@page.test', 'p4@page.test'], 'the page after the first, by where it ended');
+    assert.deepEqual(await page(4), ['p5@page.test']);
+    assert.deepEqual(await page(6), []);
+
+    const [first] = (await ocs(t, owner.adminToken, 'GET', `/Communities/${community.Id}/Invitations?skip=0&count=1`, undefined, 200)).body;
+    await ocs(t, owner.adminToken, 'DELETE', `/Communities/${community.Id}/Invitations/${first.Id}`, undefined, 204);
+    assert.deepEqual(await page(2), ['p4@page.test', 'p5@page.test'], 'after a deletion, skip counts the rows that are left');
+  });
+
   test('a deleted invitation is gone for reads and actions', async () => {
     const { owner, joiner, community } = await setup();
     const invitation = await invite(t, owner, community.Id);

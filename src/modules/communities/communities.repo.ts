@@ -1,5 +1,6 @@
 import type { Executor, Trx } from '../../platform/db/index.js';
 import type { CommunitiesTable, CommunityInvitationsTable, CommunityTenantsTable, RolesTable } from '../../platform/db/schema.js';
+import type { SkipStart } from '../../platform/skip-cursors.js';
 
 export type CommunityRow = CommunitiesTable;
 export type CommunityTenantRow = CommunityTenantsTable;
@@ -294,22 +295,25 @@ export function findInvitationById(db: Executor, id: string): Promise<Invitation
   return db.selectFrom('community_invitations').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 }
 
+/** Oldest first; `start` is an offset or (keyset) the created_at and id of the row to start after. */
 export function listInvitationsOfCommunity(
   db: Executor,
   communityId: string,
   issuingTenantId: string,
-  skip: number,
+  start: SkipStart,
   count: number,
 ): Promise<InvitationRow[]> {
+  const after = 'after' in start ? start.after : undefined;
   return db
     .selectFrom('community_invitations')
     .selectAll()
     .where('community_id', '=', communityId)
     .where('issuing_tenant_id', '=', issuingTenantId)
     .where('deleted_at', 'is', null)
+    .$if(after !== undefined, (qb) => qb.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after!.key as number, after!.id))))
     .orderBy('created_at')
     .orderBy('id')
-    .offset(skip)
+    .offset('offset' in start ? start.offset : 0)
     .limit(count)
     .execute();
 }

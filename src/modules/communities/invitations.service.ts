@@ -7,6 +7,7 @@ import { enqueueMail } from '../../platform/mail/mail.jobs.js';
 import { enqueue } from '../../platform/outbox/outbox.js';
 import { renderMail, type MailTemplate } from '../../platform/mail/templates.js';
 import { SYSTEM, type Principal } from '../../platform/principal.js';
+import { skipCursorsOf } from '../../platform/skip-cursors.js';
 import { recordChange } from '../audit/audit.service.js';
 import { getTenantOrThrow } from '../tenants/tenants.service.js';
 import { invitationCapWait } from '../tenants/invitation-cap.js';
@@ -113,11 +114,18 @@ async function queueMail(trx: Trx, deps: ServiceDeps, now: number, to: string | 
   if (to) await enqueueMail(trx, now, to, renderMail(template, values));
 }
 
+/** The skip/count list of a community's invitations sent by one tenant (see SkipCursors). */
+const invitationListOf = (communityId: string, issuingTenantId: string) => `community-invitations:${communityId}:${issuingTenantId}`;
+
 export async function listInvitations(deps: ServiceDeps, actor: Principal, communityId: string, paging: Paging): Promise<Invitation[]> {
   const access = await accessCommunity(deps, actor, communityId);
   requireRight(access, R.ViewCommunityDetails, 'list the invitations of this community');
-  const rows = await repo.listInvitationsOfCommunity(deps.database.db, communityId, access.membership.tenant_id, paging.skip, paging.count);
   const now = deps.clock.now();
+  const list = invitationListOf(communityId, access.membership.tenant_id);
+  const cursors = skipCursorsOf(deps.database);
+  const rows = await repo.listInvitationsOfCommunity(deps.database.db, communityId, access.membership.tenant_id, cursors.startOf(list, paging.skip, now), paging.count);
+  const last = rows[rows.length - 1];
+  cursors.remember(list, paging.skip, rows.length, last && { key: last.created_at, id: last.id }, now);
   return rows.map((r) => toInvitation(r, access.community.name, now));
 }
 
@@ -200,6 +208,7 @@ export async function deleteInvitation(deps: ServiceDeps, actor: Principal, comm
       before: { state: effectiveState(row, now), recipient: row.recipient },
     });
   });
+  skipCursorsOf(deps.database).forget(invitationListOf(row.community_id, row.issuing_tenant_id));
 }
 
 /** What the invitee sees from the email link, before deciding (I5). */
