@@ -1,5 +1,5 @@
 import type { Database } from './db/index.js';
-import { LruCache } from './lru.js';
+import { BoundedCache } from './bounded-cache.js';
 
 export interface RowKey {
   key: string | number;
@@ -20,7 +20,7 @@ const TTL_MS = 60_000;
  * Appending rows never moves earlier positions: the lists using this order by creation time.
  */
 export class SkipCursors {
-  readonly #entries = new LruCache<string, { row: RowKey; at: number }>(10_000);
+  readonly #entries = new BoundedCache<string, { row: RowKey; at: number }>(10_000);
   readonly #generation = new Map<string, number>();
 
   #key(list: string, position: number): string {

@@ -4,7 +4,7 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { newGuid, newOcid } from '../../platform/ids.js';
-import { LruCache } from '../../platform/lru.js';
+import { BoundedCache } from '../../platform/bounded-cache.js';
 import type { Principal } from '../../platform/principal.js';
 import { hashSecret, newSecret, secretsEqual } from '../../platform/secrets.js';
 import { recordChange } from '../audit/audit.service.js';
@@ -328,13 +328,13 @@ export async function issueClientToken(
  * clients or keys), so what they resolve to is cached per store: one query less per request, and
  * a public key parsed once rather than per signature. A revocation feature must evict here.
  */
-const tokenCache = new WeakMap<object, LruCache<string, { principal: Principal; expiresAt: number }>>();
-const apiKeyCache = new WeakMap<object, LruCache<string, { publicKey: KeyObject; principal: Principal }>>();
+const tokenCache = new WeakMap<object, BoundedCache<string, { principal: Principal; expiresAt: number }>>();
+const apiKeyCache = new WeakMap<object, BoundedCache<string, { publicKey: KeyObject; principal: Principal }>>();
 const AUTH_CACHE_SIZE = 10_000;
 
-function cacheOf<V>(caches: WeakMap<object, LruCache<string, V>>, deps: ServiceDeps): LruCache<string, V> {
+function cacheOf<V>(caches: WeakMap<object, BoundedCache<string, V>>, deps: ServiceDeps): BoundedCache<string, V> {
   let cache = caches.get(deps.database);
-  if (!cache) caches.set(deps.database, (cache = new LruCache(AUTH_CACHE_SIZE)));
+  if (!cache) caches.set(deps.database, (cache = new BoundedCache(AUTH_CACHE_SIZE)));
   return cache;
 }
 

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
-import { LruCache } from '../lru.js';
+import { BoundedCache } from '../bounded-cache.js';
 import type { DB } from './schema.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect/index.js';
 
 export type { DB } from './schema.js';
@@ -40,17 +41,17 @@ export function openSqlite(file: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: sqliteCapabilities, close: () => db.destroy() };
 }
 
 /**
  * Kysely prepares every query anew; the same few hundred SQL texts repeat forever, so keep their
- * prepared statements (least recently used out past `size`). Safe because Kysely's SQLite driver
+ * prepared statements (the oldest out past `size`). Safe because Kysely's SQLite driver
  * runs one query at a time on its single connection.
  */
 function withStatementCache(sqlite: SQLite.Database, size = 500): SqliteDatabase {
-  const cache = new LruCache<string, SQLite.Statement>(size);
+  const cache = new BoundedCache<string, SQLite.Statement>(size);
   return {
     close: () => sqlite.close(),
     prepare(sql) {
