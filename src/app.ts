@@ -14,7 +14,7 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { ServiceDeps } from './platform/deps.js';
-import { registerBodyParsers } from './platform/http/body.js';
+import { refuseNulCharacters, registerBodyParsers } from './platform/http/body.js';
 import { frameworkError, registerErrorHandling, sendError } from './platform/http/errors.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerRateLimit } from './platform/http/rate-limit.js';
@@ -65,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app, 1024 * 1024);
+  refuseNulCharacters(app);
   registerErrorHandling(app);
   registerRateLimit(app, { perSecond: deps.config.rateLimitPerSecond, burst: deps.config.rateLimitBurst });
   // While shutting down, answers to requests still in flight close their connection, so a

@@ -26,3 +26,31 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
     }
   });
 }
+
+function holdsNul(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const next = stack.pop();
+    if (typeof next === 'string') {
+      if (next.includes('\u0000')) return true;
+    } else if (next !== null && typeof next === 'object') {
+      for (const [key, inner] of Object.entries(next)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): a NUL in a path id, a query parameter or a body
+ * is refused on both engines alike, once the caller is authenticated and the request validated.
+ */
+export function refuseNulCharacters(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body)) {
+      throw invalid('INVALID_CHARACTER', 'the request holds a NUL character (U+0000), which no identifier or field accepts');
+    }
+  });
+}
