@@ -3,13 +3,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { createTestApp, operator, type TestApp } from './support/app.js';
-import { governanceParty, type Party } from './support/governance.js';
+import { operator, type TestApp } from './support/app.js';
 import { envelopeProblem, exampleOf, fillPath, operationsOf, routeLabel, send, type Answer, type Operation } from './support/routes.js';
-import { idFor, seedWorld, type World } from './support/world.js';
+import { createWorlds, idFor, type World, type Worlds } from './support/world.js';
 
 // Tenant isolation (ARCHITECTURE §2.6): every route of the OpenAPI document, called by every kind of
 // principal of tenancy A on the resources of tenancy B, is refused (401/403/404) or answers only A's
@@ -41,33 +39,21 @@ const QUERY_IDS: Record<string, string> = {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('tenant isolation: every route, every principal of A, on the resources of B', () => {
+  let worlds: Worlds;
   let t: TestApp;
   let a: World;
   let b: World;
-  let third: Party;
   let operations: Operation[];
   let names = 0;
 
   before(async () => {
-    t = await createTestApp({ liveWorker: true });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    third = await governanceParty(t, url);
-    a = await seedWorld(t, url, 'alpha', third);
-    b = await seedWorld(t, url, 'bravo', third);
+    worlds = await createWorlds();
+    ({ t, a, b } = worlds);
     // A has a namespace of the same name as B's: a stream lookup must not cross tenants on a shared name.
     await operator(t, 'POST', `/tenants/${a.tenant.id}/namespaces`, { id: b.ids.namespaceId });
     operations = await operationsOf(t.app);
   });
-  after(async () => {
-    for (const w of [a, b]) {
-      w?.party.oci.close();
-      w?.party.gov.close();
-    }
-    third?.oci.close();
-    third?.gov.close();
-    await t?.close();
-  });
+  after(() => worlds?.close());
 
   /** B's value for a parameter; in the `scoped` filling the tenancy-scope ones are A's own. */
   function valueFor(op: Operation, name: string, scoped: boolean, kind: 'path' | 'query' | 'body'): string | undefined {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { operator, type SeededTenant, type TestApp } from './app.js';
+import type { AddressInfo } from 'node:net';
+import { createTestApp, operator, type SeededTenant, type TestApp } from './app.js';
 import { act, invite, ocs, seedClient, seedTenant, seedUser, type Actor } from './communities.js';
 import { governanceParty, join, type Party } from './governance.js';
 import { ociSigner } from './routes.js';
@@ -178,4 +179,40 @@ export async function seedWorld(t: TestApp, url: string, label: string, third: P
 export function idFor(world: World, path: string, name: string): string {
   const version = /^\/\d{8}/.exec(path)?.[0];
   return world.ids[`${version}:${name}`] ?? world.ids[name] ?? `unknown-${name}`;
+}
+
+export interface Worlds {
+  t: TestApp;
+  a: World;
+  b: World;
+  /** The tenancy both deal with: a member of both communities, invited by both organizations. */
+  third: Party;
+  close(): Promise<void>;
+}
+
+/** An app listening on a free port with a live worker, and the worlds of two tenancies A and B. */
+export async function createWorlds(): Promise<Worlds> {
+  const t = await createTestApp({ liveWorker: true });
+  const parties: Party[] = [];
+  const close = async () => {
+    for (const p of parties) {
+      p.oci.close();
+      p.gov.close();
+    }
+    await t.close();
+  };
+  try {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const third = await governanceParty(t, url);
+    parties.push(third);
+    const a = await seedWorld(t, url, 'alpha', third);
+    parties.push(a.party);
+    const b = await seedWorld(t, url, 'bravo', third);
+    parties.push(b.party);
+    return { t, a, b, third, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
