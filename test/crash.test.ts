@@ -87,6 +87,8 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
     const acked: Acked[] = [];
     const unexpected: string[] = [];
     let unknown = 0;
+    /** Creates whose first request was cut by a kill and that a retry with the same token finished. */
+    let retried = 0;
     let stopped = false;
     const ack = (a: Acked) => acked.push(a);
     /** A write: its 2xx answer, or undefined when the connection failed (outcome unknown). */
@@ -155,9 +157,32 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
       }
       clients.push(childOci);
       const to = `org-invitee-${n}@crash.test`;
-      const sent = await sdkWrite(() =>
-        parentOci.sender.createSenderInvitation({ createSenderInvitationDetails: { compartmentId: parent.ocid, recipientTenancyId: child.ocid, recipientEmailAddress: to } }),
-      );
+      // Sent with an opc-retry-token and retried with it through the kills, as an SDK user would:
+      // the retry replays the first answer, or runs the request when the first never ran.
+      const create = () =>
+        parentOci.sender.createSenderInvitation({
+          createSenderInvitationDetails: { compartmentId: parent.ocid, recipientTenancyId: child.ocid, recipientEmailAddress: to },
+          opcRetryToken: `crash-${SEED}-${n}`,
+        });
+      let sent: Awaited<ReturnType<typeof create>> | undefined;
+      let cut = false;
+      for (let attempt = 0; !sent && !stopped; attempt++) {
+        try {
+          sent = await create();
+          if (cut) retried += 1;
+        } catch (error) {
+          const e = error as { statusCode?: number; serviceCode?: string; message?: string };
+          if (isConnectionError(error)) {
+            cut ||= !wasRefused(error);
+            await sleep(100);
+          } else if (e.serviceCode === 'IncorrectState' && attempt < 150) {
+            await sleep(200); // the token's first request is still in flight
+          } else {
+            unexpected.push(`createSenderInvitation retried ${attempt} times: ${e.statusCode} ${e.serviceCode} ${e.message}`);
+            return;
+          }
+        }
+      }
       if (!sent) return;
       const sentId = sent.senderInvitation.id;
       ack({ what: 'sender-invitation.create', id: sentId, audit: 'sender-invitation.create', mail: { to, names: sentId } });
@@ -360,7 +385,7 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
     const verified = acked.length;
     console.log(
       `crash: engine=${ENGINE} seed=${SEED} kills=${kills} verified=${verified} lost=${lost.length} unknown=${unknown} ` +
-        `flows=${flows.community}+${flows.organization} mails=${smtp.messages.length} redelivered=${smtp.messages.length - distinct} impossible=${impossible.length}`,
+        `flows=${flows.community}+${flows.organization} retried=${retried} mails=${smtp.messages.length} redelivered=${smtp.messages.length - distinct} impossible=${impossible.length}`,
     );
     assert.deepEqual(lost, [], 'every acknowledged request is in the store and the audit log');
     assert.deepEqual(impossible, [], 'no invitation, membership or work request in an impossible state');
