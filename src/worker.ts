@@ -26,6 +26,9 @@ export function buildWorker(deps: { config: Config; database: Database; clock: C
     handlers,
     pollMs: deps.config.workerPollMs,
     leaseMs: deps.config.workerLeaseMs,
+    // Emails go out side by side over the pooled SMTP transport; everything else runs in order.
+    batchSize: 100,
+    concurrentTypes: new Set([SEND_MAIL]),
   });
   return {
     ...worker,

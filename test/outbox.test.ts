@@ -108,6 +108,61 @@ describe('outbox and worker', () => {
     assert.equal(counts.size, 40);
   });
 
+  test('jobs of a concurrent type run side by side, the others one at a time in claim order; a failure stays its own', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const ordered: number[] = [];
+    let orderedInFlight = 0;
+    const w = createWorker({
+      database: store.database,
+      clock,
+      log,
+      pollMs: 50,
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      batchSize: 30,
+      concurrentTypes: new Set(['io']),
+      handlers: new Map<string, JobHandler>([
+        [
+          'io',
+          async (job) => {
+            inFlight += 1;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+            await new Promise((r) => setTimeout(r, 20));
+            inFlight -= 1;
+            if ((job.payload as { i: number }).i === 3) throw new Error('this one fails');
+          },
+        ],
+        [
+          'step',
+          async (job) => {
+            orderedInFlight += 1;
+            assert.equal(orderedInFlight, 1, 'steps never overlap');
+            await new Promise((r) => setTimeout(r, 2));
+            ordered.push((job.payload as { i: number }).i);
+            orderedInFlight -= 1;
+          },
+        ],
+      ]),
+    });
+    const io = [];
+    for (let i = 0; i < 20; i += 1) io.push(await put('io', { i }));
+    for (let i = 0; i < 5; i += 1) {
+      clock.advance(1);
+      await put('step', { i });
+    }
+    assert.equal(await w.drain(), 25);
+    assert.ok(mostInFlight >= 10, `${mostInFlight} io jobs ran at once`);
+    assert.deepEqual(ordered, [0, 1, 2, 3, 4]);
+    const states = await Promise.all(io.map((id) => findJob(store.database.db, id)));
+    assert.deepEqual(
+      states.map((j) => j?.status),
+      io.map(() => 'pending').fill('done', 0, 3).fill('done', 4),
+      'the failed job waits for its retry; every other is done',
+    );
+    assert.equal(states[3]?.last_error, 'this one fails');
+  });
+
   test('a started worker picks up new jobs by itself and stops cleanly', async () => {
     const done: string[] = [];
     const w = worker({ live: async (job) => void done.push(job.id) });

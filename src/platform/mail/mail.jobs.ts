@@ -23,7 +23,9 @@ export function enqueueMail(trx: Trx, now: number, to: string, mail: RenderedMai
  */
 export function sendMailHandler(database: Database, mailer: Mailer, clock: Clock): JobHandler {
   return async (job: OutboxJob) => {
-    if (await findDelivery(database.db, job.id)) return;
+    // A job's first attempt cannot have been delivered before: only a claim runs it, and every
+    // claim counts an attempt.
+    if (job.attempts > 1 && (await findDelivery(database.db, job.id))) return;
     const payload = job.payload as SendMailPayload;
     await mailer.send({ jobId: job.id, to: payload.to, subject: payload.subject, text: payload.text, html: payload.html });
     await insertDelivery(database.db, job.id, messageIdFor(job.id), payload.to, clock.now());

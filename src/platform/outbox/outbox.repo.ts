@@ -50,16 +50,18 @@ export async function claimDueJobs(
     .execute();
 }
 
-/** Marks a claimed job done; false when this worker no longer holds its lease. */
-export async function completeJob(db: Executor, id: string, workerId: string, now: number): Promise<boolean> {
-  const result = await db
+/** Marks claimed jobs done in one statement; returns the ids this worker still held the lease of. */
+export async function completeJobs(db: Executor, ids: readonly string[], workerId: string, now: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
     .updateTable('outbox_jobs')
     .set({ status: 'done', finished_at: now, locked_until: null, last_error: null })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('locked_by', '=', workerId)
     .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** Releases a failed job for a later retry, or buries it (status dead) when retries are used up. */

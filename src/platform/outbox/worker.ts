@@ -4,7 +4,7 @@ import type { Database } from '../db/index.js';
 import { newGuid } from '../ids.js';
 import type { Logger } from '../log.js';
 import type { OutboxJob } from './outbox.js';
-import { claimDueJobs, completeJob, failJob } from './outbox.repo.js';
+import { claimDueJobs, completeJobs, failJob } from './outbox.repo.js';
 
 /** A handler must be idempotent on job.id: the worker is at-least-once. */
 export type JobHandler = (job: OutboxJob) => Promise<void>;
@@ -18,6 +18,11 @@ export interface WorkerOptions {
   leaseMs: number;
   batchSize?: number;
   maxAttempts?: number;
+  /**
+   * Job types whose handlers may run side by side within a claimed batch (I/O-bound ones such as
+   * sending mail); every other job of the batch runs alone, in claim order.
+   */
+  concurrentTypes?: ReadonlySet<string>;
 }
 
 export interface Worker {
@@ -39,6 +44,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const { database, clock, log, handlers, pollMs, leaseMs } = options;
   const batchSize = options.batchSize ?? 10;
   const maxAttempts = options.maxAttempts ?? 10;
+  const concurrentTypes = options.concurrentTypes ?? new Set<string>();
   const workerId = `${hostname()}:${process.pid}:${newGuid()}`;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -47,22 +53,49 @@ export function createWorker(options: WorkerOptions): Worker {
   let busy = false;
   let stopping = false;
 
-  async function runOne(row: Awaited<ReturnType<typeof claimDueJobs>>[number]): Promise<void> {
+  type Claimed = Awaited<ReturnType<typeof claimDueJobs>>[number];
+
+  /** Runs one job; true when its handler succeeded (the batch marks it done), else it is failed here. */
+  async function runOne(row: Claimed): Promise<boolean> {
     const job: OutboxJob = { id: row.id, type: row.type, payload: JSON.parse(row.payload), attempts: row.attempts };
-    const jobLog = log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
     const handler = handlers.get(job.type);
     try {
       if (!handler) throw new Error(`no handler for job type ${job.type}`);
       await handler(job);
-      if (!(await completeJob(database.db, job.id, workerId, clock.now()))) {
-        jobLog.warn('job finished after its lease ran out; another worker may run it again');
-      }
+      return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const retryAt = job.attempts >= maxAttempts ? null : clock.now() + retryDelayMs(job.attempts);
+      const jobLog = log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
       jobLog.warn({ err: error, retryAt }, retryAt === null ? 'job failed for good' : 'job failed; will retry');
       await failJob(database.db, job.id, workerId, message.slice(0, 2000), retryAt, clock.now());
+      return false;
     }
+  }
+
+  /**
+   * The concurrent jobs all at once, the others one after another meanwhile; then the ones that
+   * succeeded are marked done together. A crash before that runs them again (handlers are
+   * idempotent on the job id).
+   */
+  async function runBatch(rows: Claimed[]): Promise<void> {
+    const done: string[] = [];
+    const run = async (row: Claimed) => {
+      if (await runOne(row)) done.push(row.id);
+    };
+    const alone = rows.filter((row) => !concurrentTypes.has(row.type));
+    const results = await Promise.allSettled([
+      ...rows.filter((row) => concurrentTypes.has(row.type)).map(run),
+      (async () => {
+        for (const row of alone) await run(row);
+      })(),
+    ]);
+    const completed = new Set(await completeJobs(database.db, done, workerId, clock.now()));
+    for (const id of done) {
+      if (!completed.has(id)) log.warn({ jobId: id }, 'job finished after its lease ran out; another worker may run it again');
+    }
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async function drain(): Promise<number> {
@@ -70,7 +103,7 @@ export function createWorker(options: WorkerOptions): Worker {
     while (!stopping) {
       const rows = await claimDueJobs(database.db, database.dialect, workerId, clock.now(), leaseMs, batchSize);
       if (rows.length === 0) return processed;
-      for (const row of rows) await runOne(row);
+      await runBatch(rows);
       processed += rows.length;
     }
     return processed;
