@@ -74,7 +74,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   const server = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The server's log goes to stderr: stdout carries only the benchmark's JSON summaries.
+    stdio: ['ignore', process.stderr, 'inherit'],
   });
   const stop = async () => {
     if (server.exitCode === null && server.signalCode === null) {

@@ -7,7 +7,7 @@ import { drive, type LoadSummary } from './load.js';
 import { ROOT } from './server.js';
 
 /** The HTTP ceiling: GET / of a trivial Fastify JSON route in its own process, same load settings. */
-export async function httpCeiling(connections: number, duration: number): Promise<LoadSummary> {
+export async function httpCeiling(connections: number, duration: number, warmUp: number): Promise<LoadSummary> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/lib/ceiling-server.ts')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -22,7 +22,7 @@ export async function httpCeiling(connections: number, duration: number): Promis
       child.once('exit', () => reject(new Error('the ceiling server exited')));
     });
     const base = `http://127.0.0.1:${port}`;
-    await drive({ base, pid: child.pid!, connections, duration: Math.min(1, duration), request: { method: 'GET', path: '/', headers: {} } }); // warm-up
+    await drive({ base, pid: child.pid!, connections, duration: warmUp, request: { method: 'GET', path: '/', headers: {} } }); // warm-up
     return await drive({ base, pid: child.pid!, connections, duration, request: { method: 'GET', path: '/', headers: {} } });
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
