@@ -200,6 +200,21 @@ describe('fuzzing every route of the OpenAPI document', () => {
         case 'null':
           return fc.constant(null);
         case 'string': {
+          const own = ownId(name);
+          if (own) return fc.oneof({ weight: 3, arbitrary: fc.constant(own) }, { weight: 1, arbitrary: stringArb(schema, name) });
+          return stringArb(schema, name);
+        }
+        default:
+          return fc.jsonValue({ maxDepth: 2 });
+      }
+    })();
+    return schema.nullable ? fc.option(base, { nil: null, freq: 8 }) : base;
+  }
+
+  function stringArb(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
+    {
+      {
+        {
           const max = Math.min(schema.maxLength ?? 60, 60);
           const min = Math.min(schema.minLength ?? 0, max);
           if (schema.format === 'email' || /@/.test(schema.pattern ?? '')) return fc.emailAddress();
@@ -210,11 +225,19 @@ describe('fuzzing every route of the OpenAPI document', () => {
           const words = fc.constantFrom(...VOCABULARY);
           return /id$|Ids?$/i.test(name) ? fc.oneof(fc.constantFrom(...pool), text) : fc.oneof({ weight: 3, arbitrary: text }, { weight: 1, arbitrary: words });
         }
-        default:
-          return fc.jsonValue({ maxDepth: 2 });
       }
-    })();
-    return schema.nullable ? fc.option(base, { nil: null, freq: 8 }) : base;
+    }
+  }
+
+  /** A's own id for a field or parameter of this name (OCI scopes are A's tenancy; recipients the third one). */
+  function ownId(name: string): string | undefined {
+    const n = name.replace(/Ids$/, 'Id');
+    if (n === 'compartmentId' || n === 'parentTenancyId' || n === 'senderTenancyId') return a.tenant.ocid;
+    if (n === 'recipientTenancyId') return third.tenant.ocid;
+    if (n === 'childTenancyId') return a.ids.tenancyId;
+    if (n === 'resourceId') return a.ids.governanceRuleId;
+    if (n === 'searchTenantId') return a.tenant.id;
+    return a.ids[n];
   }
 
   /** A body: schema-shaped, schema-shaped with one field of the wrong type, any JSON, or not JSON at all. */
@@ -239,11 +262,13 @@ describe('fuzzing every route of the OpenAPI document', () => {
     );
   }
 
-  function queryArb(op: Operation): fc.Arbitrary<string> {
+  function queryArb(op: Operation, wellFormed = false): fc.Arbitrary<string> {
+    const valid = (p: Operation['query'][number]) => valueArb(p.schema, p.name).map((v) => [`${p.name}=${safeEncode(String(v))}`]);
+    if (wellFormed) return fc.tuple(...op.query.map((p) => fc.option(valid(p), { freq: 3 })), fc.constant(null)).map((parts) => parts.flatMap((p) => p ?? []).join('&'));
     const params = op.query.map((p) =>
       fc.option(
         fc.oneof(
-          { weight: 4, arbitrary: valueArb(p.schema, p.name).map((v) => [`${p.name}=${safeEncode(String(v))}`]) },
+          { weight: 4, arbitrary: valid(p) },
           { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }).map((v) => [`${p.name}=${safeEncode(v)}`]) },
           { weight: 1, arbitrary: fc.tuple(fc.nat(9), fc.nat(9)).map(([x, y]) => [`${p.name}=${x}`, `${p.name}=${y}`]) },
           { weight: 1, arbitrary: fc.constantFrom('-1', '1e400', 'NaN', '', '%', 'true', '[]', '9'.repeat(40)).map((v) => [`${p.name}=${v}`]) },
@@ -299,7 +324,31 @@ describe('fuzzing every route of the OpenAPI document', () => {
       return made;
     });
 
+  /**
+   * About half the cases are well formed (A's real ids, schema-shaped query and body, the route's content
+   * type, A's credentials), so that they get past validation into the services; the other half are not.
+   */
   const operationCaseArb = (op: Operation): fc.Arbitrary<Case> =>
+    // A well-formed DELETE removes a resource for the rest of the run: fewer of them leave more to reach.
+    fc.oneof({ weight: op.method === 'DELETE' ? 1 : 5, arbitrary: wellFormedCaseArb(op) }, { weight: 5, arbitrary: fuzzyCaseArb(op) });
+
+  const wellFormedCaseArb = (op: Operation): fc.Arbitrary<Case> =>
+    fc
+      .record({
+        query: queryArb(op, true),
+        body: op.body ? valueArb(op.body.schema, '').map((v) => JSON.stringify(v)) : fc.constant(undefined),
+        retryToken: fc.option(fc.constantFrom('well-1', 'well-2', 'well-3'), { freq: 3 }),
+        pick: fc.nat(11),
+      })
+      .map(({ query, body, retryToken, pick }) => {
+        const filled = fillPath(op, Object.fromEntries(op.pathParams.map((n) => [n, safeEncode(idFor(a, op.path, n))])));
+        const headers: Record<string, string> = {};
+        if (body !== undefined) headers['content-type'] = op.body!.contentTypes[0];
+        if (retryToken) headers['opc-retry-token'] = retryToken;
+        return { op, method: op.method, url: query ? `${filled}?${query}` : filled, auth: 'proper', brokenAuth: 'x'.repeat(pick), headers, body };
+      });
+
+  const fuzzyCaseArb = (op: Operation): fc.Arbitrary<Case> =>
     fc
       .record({
         path: fc.tuple(...op.pathParams.map((n) => idArb(op, n)), fc.constant('')),
@@ -371,6 +420,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     let baselineWrites = await writeCount(t);
     let cases = 0;
     const routesHit = new Set<string>();
+    const succeeded = new Set<string>();
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     const started = Date.now();
@@ -397,6 +447,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       requestMs += performance.now() - sentAt;
       if (answer) {
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        if (answer.status < 300) succeeded.add(routeLabel(c.op));
         const notImplemented = answer.status === 501 && (answer.json as { code?: string } | undefined)?.code === 'NotImplemented';
         if (answer.status >= 500 && !notImplemented) problem = `${answer.status} ${answer.text.slice(0, 300)}`;
         // Without credentials (or with broken ones) nothing behind authentication answers 2xx/3xx.
@@ -422,8 +473,9 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const details = await fc.check(property, { numRuns: RUNS, seed: SEED, endOnFailure: true, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const byStatus = [...statuses.entries()].sort(([x], [y]) => x - y).map(([s, n]) => `${s}:${n}`).join(' ');
-    console.log(`fuzz: routes=${operations.length} hit=${routesHit.size} cases=${cases} failures=${failures.length} seconds=${seconds} (requests ${(requestMs / 1000).toFixed(1)} s, store checks ${(checkMs / 1000).toFixed(1)} s) statuses ${byStatus}`);
+    console.log(`fuzz: routes=${operations.length} hit=${routesHit.size} answered2xx=${succeeded.size} cases=${cases} failures=${failures.length} seconds=${seconds} (requests ${(requestMs / 1000).toFixed(1)} s, store checks ${(checkMs / 1000).toFixed(1)} s) statuses ${byStatus}`);
     if (details.failed) console.log(fc.defaultReportMessage(details));
+    if (process.env.TENANTRY_FUZZ_COVERAGE) fs.writeFileSync(process.env.TENANTRY_FUZZ_COVERAGE, operations.map(routeLabel).filter((r) => !succeeded.has(r)).join('\n'));
     if (failures.length) fs.writeFileSync(path.join(os.tmpdir(), 'fuzz-failures.txt'), failures.join('\n'));
     assert.equal(failures.length, 0, `${failures.length} failing cases (seed ${SEED}), in ${path.join(os.tmpdir(), 'fuzz-failures.txt')}; the first:\n${failures[0]}`);
     assert.equal(details.failed, false);
