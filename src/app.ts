@@ -15,7 +15,7 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { ServiceDeps } from './platform/deps.js';
 import { refuseNulCharacters, registerBodyParsers } from './platform/http/body.js';
-import { frameworkError, registerErrorHandling, sendError } from './platform/http/errors.js';
+import { clientError, frameworkError, registerErrorHandling, sendError } from './platform/http/errors.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerRateLimit } from './platform/http/rate-limit.js';
 import { notFound } from './platform/errors.js';
@@ -53,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     bodyLimit: 1024 * 1024,
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     // A client cannot hold a connection open: one that falls silent mid-request is cut off
     // (connectionTimeout), and an idle keep-alive connection is closed well before that, so a
     // client never reuses a socket the server is about to drop.

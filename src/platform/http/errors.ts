@@ -1,6 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, HTTP_STATUS, type ErrorKind } from '../errors.js';
-import { dialectOf } from './dialect.js';
+import { dialectOf, type Dialect } from './dialect.js';
 
 const RESOLUTIONS: Record<ErrorKind, string> = {
   invalid: 'Correct the request as the message says and send it again.',
@@ -48,34 +51,69 @@ const OCI_MESSAGES: Partial<Record<ErrorKind, string>> = {
   not_found: 'Authorization failed or requested resource not found.',
 };
 
-/** Renders one AppError in the envelope of the dialect the request speaks. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, status = HTTP_STATUS[error.kind]): FastifyReply {
+/** One AppError as a dialect's error answer: status, extra headers and body. */
+function envelope(dialect: Dialect, error: AppError, requestId: string, status: number): { status: number; headers: Record<string, string>; body: object } {
+  const headers: Record<string, string> = {};
   const retryAfter = error.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  switch (dialectOf(request.url)) {
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  switch (dialect) {
     case 'ocs':
-      return reply
-        .status(status)
-        .header('operation-id', request.id)
-        .send({
-          OperationId: request.id,
+      headers['operation-id'] = requestId;
+      return {
+        status,
+        headers,
+        body: {
+          OperationId: requestId,
           Error: error.message,
           Reason: error.code,
           Resolution: (error.details?.resolution as string | undefined) ?? RESOLUTIONS[error.kind],
-        });
+        },
+      };
     case 'oci': {
       // OCI does not tell "forbidden" from "not found" (NotAuthorizedOrNotFound, 404).
       const override = OCI_CODE_OVERRIDES[error.code];
       const ociStatus = override?.status ?? (error.kind === 'forbidden' ? 404 : status);
-      return reply.status(ociStatus).send({ code: override?.code ?? OCI_CODES[error.kind], message: (!override && OCI_MESSAGES[error.kind]) || error.message });
+      return { status: ociStatus, headers, body: { code: override?.code ?? OCI_CODES[error.kind], message: (!override && OCI_MESSAGES[error.kind]) || error.message } };
     }
     case 'oauth': {
       // OAuth2 error codes are lower-case (RFC 6749 §5.2); anything else maps to the nearest one.
       const fallback = error.kind === 'invalid' ? 'invalid_request' : error.kind === 'unauthenticated' ? 'invalid_client' : 'server_error';
-      return reply.status(status).send({ error: /^[a-z_]+$/.test(error.code) ? error.code : fallback, error_description: error.message });
+      return { status, headers, body: { error: /^[a-z_]+$/.test(error.code) ? error.code : fallback, error_description: error.message } };
     }
     case 'admin':
-      return reply.status(status).send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+      return { status, headers, body: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  }
+}
+
+/** Renders one AppError in the envelope of the dialect the request speaks. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, status = HTTP_STATUS[error.kind]): FastifyReply {
+  const answer = envelope(dialectOf(request.url), error, request.id, status);
+  return reply.status(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/**
+ * A request Node's HTTP parser refused (headers too large, malformed, too slow) never reaches
+ * Fastify: it is answered here, in the envelope of the dialect its request line names, and with
+ * `Connection: close`, since the socket is closed after it (Fastify's default omits the header, so a
+ * keep-alive client would send its next request into a closed socket).
+ */
+export function clientError(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431 ? 'the request headers are larger than the server accepts' : status === 408 ? 'the request was not received in time' : 'the request is not valid HTTP';
+  // Node hands over the bytes it could not parse (a Buffer, whatever Fastify's type says).
+  const raw: unknown = error.rawPacket;
+  const packet = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+  const target = /^[A-Za-z]+ (\S+)/.exec(packet.toString('latin1', 0, 8192))?.[1] ?? '/';
+  const requestId = randomUUID().replace(/-/g, '').toUpperCase();
+  const answer = envelope(dialectOf(target), new AppError('invalid', status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST', message), requestId, status);
+  const body = JSON.stringify(answer.body);
+  const headers = Object.entries({ ...answer.headers, 'opc-request-id': requestId }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}connection: close\r\n\r\n${body}`);
+  } else {
+    socket.destroy();
   }
 }
 
