@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { operator, type TestApp } from './support/app.js';
 import type { Party } from './support/governance.js';
-import { envelopeProblem, fillPath, operationsOf, routeLabel, send, type Answer, type JsonSchema, type Operation } from './support/routes.js';
+import { envelopeProblem, fillPath, operationsOf, routeLabel, send, sendHttp, type Answer, type JsonSchema, type Operation } from './support/routes.js';
 import { createWorlds, idFor, type World, type Worlds } from './support/world.js';
 
 // Bad input (issue 10): a property-based fuzzer over every route of the generated OpenAPI document.
@@ -35,6 +35,8 @@ type Auth = 'proper' | 'none' | 'broken';
 
 interface Case {
   op: Operation;
+  /** Sent over a real socket instead of `inject`. */
+  overHttp: boolean;
   method: string;
   url: string;
   auth: Auth;
@@ -310,6 +312,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
    * The token endpoint and the console's session routes parse credentials themselves, and each
    * /api/v1-preview route repeats an /api/v1 one: those get more, and these fewer, of the cases.
    */
+  /** One case in six goes over a real socket: the HTTP parser, connection handling and timeouts too. */
+  const overHttpArb = fc.nat(5).map((n) => n === 0);
   const ownCredentials = (op: Operation) => op.dialect === 'oauth' || op.dialect === 'console';
   const weightOf = (op: Operation) => (ownCredentials(op) ? 12 : op.path.startsWith('/api/v1-preview/') ? 1 : 2);
 
@@ -339,13 +343,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
         body: op.body ? valueArb(op.body.schema, '').map((v) => JSON.stringify(v)) : fc.constant(undefined),
         retryToken: fc.option(fc.constantFrom('well-1', 'well-2', 'well-3'), { freq: 3 }),
         pick: fc.nat(11),
+        overHttp: overHttpArb,
       })
-      .map(({ query, body, retryToken, pick }) => {
+      .map(({ query, body, retryToken, pick, overHttp }) => {
         const filled = fillPath(op, Object.fromEntries(op.pathParams.map((n) => [n, safeEncode(idFor(a, op.path, n))])));
         const headers: Record<string, string> = {};
         if (body !== undefined) headers['content-type'] = op.body!.contentTypes[0];
         if (retryToken) headers['opc-retry-token'] = retryToken;
-        return { op, method: op.method, url: query ? `${filled}?${query}` : filled, auth: 'proper', brokenAuth: 'x'.repeat(pick), headers, body };
+        return { op, overHttp, method: op.method, url: query ? `${filled}?${query}` : filled, auth: 'proper', brokenAuth: 'x'.repeat(pick), headers, body };
       });
 
   const fuzzyCaseArb = (op: Operation): fc.Arbitrary<Case> =>
@@ -360,14 +365,15 @@ describe('fuzzing every route of the OpenAPI document', () => {
           : fc.constantFrom<Auth>('proper', 'proper', 'proper', 'proper', 'proper', 'proper', 'none', 'broken'),
         brokenAuth: brokenAuthArb,
         method: fc.oneof({ weight: 19, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') }),
+        overHttp: overHttpArb,
       })
-      .map(({ path, query, headers, body, auth, brokenAuth, method }) => {
+      .map(({ path, query, headers, body, auth, brokenAuth, method, overHttp }) => {
         const filled = fillPath(op, Object.fromEntries(op.pathParams.map((n, i) => [n, path[i]])));
         const h: Record<string, string> = { ...headers };
         // Mostly the content type the route takes, so that the body reaches validation.
         if (body !== undefined && op.body && brokenAuth.length % 3 !== 0) h['content-type'] = op.body.contentTypes[0];
         if (body === undefined) delete h['content-type'];
-        return { op, method, url: query ? `${filled}?${query}` : filled, auth, brokenAuth, headers: h, body };
+        return { op, overHttp, method, url: query ? `${filled}?${query}` : filled, auth, brokenAuth, headers: h, body };
       });
 
   async function sendCase(c: Case): Promise<Answer> {
@@ -399,11 +405,12 @@ describe('fuzzing every route of the OpenAPI document', () => {
           break;
       }
     }
+    if (c.overHttp) return sendHttp(worlds.url, { method: c.method, url: c.url, headers, ...(body === undefined ? {} : { payload: body }) }, TIMEOUT_MS);
     return send(t.app, { method: c.method as 'GET', url: c.url, headers, ...(body === undefined ? {} : { payload: body }) }, TIMEOUT_MS);
   }
 
   const describeCase = (c: Case) =>
-    `${c.method} ${c.url.slice(0, 300)} auth=${c.auth === 'broken' ? `broken(${c.brokenAuth.slice(0, 120)})` : c.auth} headers=${JSON.stringify(c.headers).slice(0, 300)} body=${(c.body ?? '(none)').slice(0, 300)}`;
+    `${c.overHttp ? 'HTTP ' : ''}${c.method} ${c.url.slice(0, 300)} auth=${c.auth === 'broken' ? `broken(${c.brokenAuth.slice(0, 120)})` : c.auth} headers=${JSON.stringify(c.headers).slice(0, 300)} body=${(c.body ?? '(none)').slice(0, 300)}`;
 
   test('the store check sees a change, and sees none after a refused request', async () => {
     const before = await storeFingerprint(t, tables);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import * as common from 'oci-common';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { dialectOf, type Dialect } from '../../src/platform/http/dialect.js';
@@ -197,4 +198,34 @@ export function exampleOf(schema: JsonSchema | undefined, pick: (name: string) =
     default:
       return 'x';
   }
+}
+
+/** The same over a real socket (node:http, so any method may carry a body), failing after `timeoutMs`. */
+export function sendHttp(
+  base: string,
+  options: { method: string; url: string; headers: Record<string, string>; payload?: string },
+  timeoutMs = 10_000,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}${options.url}`, { method: options.method, headers: options.headers, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    request.on('error', (error) => reject(error.name === 'AbortError' ? new Error(`no answer within ${timeoutMs} ms`) : error));
+    if (options.payload !== undefined && !Object.keys(options.headers).some((h) => h.toLowerCase() === 'content-length')) {
+      request.setHeader('content-length', Buffer.byteLength(options.payload));
+    }
+    request.end(options.payload);
+  });
 }

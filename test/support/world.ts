@@ -183,6 +183,8 @@ export function idFor(world: World, path: string, name: string): string {
 
 export interface Worlds {
   t: TestApp;
+  /** Where the app listens. */
+  url: string;
   a: World;
   b: World;
   /** The tenancy both deal with: a member of both communities, invited by both organizations. */
@@ -210,7 +212,7 @@ export async function createWorlds(): Promise<Worlds> {
     parties.push(a.party);
     const b = await seedWorld(t, url, 'bravo', third);
     parties.push(b.party);
-    return { t, a, b, third, close };
+    return { t, url, a, b, third, close };
   } catch (error) {
     await close();
     throw error;
