@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { createTestDatabase, ENGINE, type TestDatabase } from './support/app.js';
+import { replayOrRun, type StoredResponse } from '../src/modules/organizations/retry-tokens.service.js';
+import { recordChange } from '../src/modules/audit/audit.service.js';
+import { inTransaction } from '../src/platform/db/transaction.js';
+import { SYSTEM } from '../src/platform/principal.js';
+import { createTestApp, createTestDatabase, ENGINE, seedTenant, type TestApp, type TestDatabase } from './support/app.js';
 import { ociClients, type OciClients } from './support/oci.js';
 import { http, remoteOperator, remoteTenant, type RemoteTenant } from './support/remote.js';
 import { freePort, startServer, type ServerProcess } from './support/server.js';
@@ -89,6 +93,7 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
     let unknown = 0;
     /** Creates whose first request was cut by a kill and that a retry with the same token finished. */
     let retried = 0;
+    let answersLost = 0;
     let stopped = false;
     const ack = (a: Acked) => acked.push(a);
     /** A write: its 2xx answer, or undefined when the connection failed (outcome unknown). */
@@ -164,11 +169,14 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
           createSenderInvitationDetails: { compartmentId: parent.ocid, recipientTenancyId: child.ocid, recipientEmailAddress: to },
           opcRetryToken: `crash-${SEED}-${n}`,
         });
-      let sent: Awaited<ReturnType<typeof create>> | undefined;
+      let sentId: string | undefined;
       let cut = false;
-      for (let attempt = 0; !sent && !stopped; attempt++) {
+      for (let attempt = 0; !sentId && !stopped; attempt++) {
         try {
-          sent = await create();
+          const sent = await create();
+          sentId = sent.senderInvitation.id;
+          ack({ what: 'work-request', id: sent.opcWorkRequestId!, audit: '' });
+          workRequestClient.set(sent.opcWorkRequestId!, parentOci);
           if (cut) retried += 1;
         } catch (error) {
           const e = error as { statusCode?: number; serviceCode?: string; message?: string };
@@ -176,18 +184,23 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
             cut ||= !wasRefused(error);
             await sleep(100);
           } else if (e.serviceCode === 'IncorrectState' && attempt < 150) {
-            await sleep(200); // the token's first request is still in flight
+            await sleep(200); // the token's first request is still in flight (or died; its claim ends with the lease)
+          } else if (e.serviceCode === 'Conflict' && /answer was lost/.test(e.message ?? '')) {
+            // It ran once but its answer died with the server: the invitation is there to be read.
+            const listed = await reread(() => parentOci.sender.listSenderInvitations({ compartmentId: parent.ocid, otherTenancyId: child.ocid } as never));
+            const mine = listed.senderInvitationCollection.items.filter((x) => x.recipientTenancyId === child.ocid);
+            if (mine.length !== 1) unexpected.push(`answer lost, ${mine.length} invitations to ${child.ocid}`);
+            sentId = mine[0]?.id;
+            answersLost += 1;
+            if (!sentId) return;
           } else {
             unexpected.push(`createSenderInvitation retried ${attempt} times: ${e.statusCode} ${e.serviceCode} ${e.message}`);
             return;
           }
         }
       }
-      if (!sent) return;
-      const sentId = sent.senderInvitation.id;
+      if (!sentId) return;
       ack({ what: 'sender-invitation.create', id: sentId, audit: 'sender-invitation.create', mail: { to, names: sentId } });
-      ack({ what: 'work-request', id: sent.opcWorkRequestId!, audit: '' });
-      workRequestClient.set(sent.opcWorkRequestId!, parentOci);
       let recipientInvitationId: string | undefined;
       for (let i = 0; i < 300 && !recipientInvitationId; i++) {
         const got = await reread(() => parentOci.sender.getSenderInvitation({ senderInvitationId: sentId }));
@@ -385,11 +398,67 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
     const verified = acked.length;
     console.log(
       `crash: engine=${ENGINE} seed=${SEED} kills=${kills} verified=${verified} lost=${lost.length} unknown=${unknown} ` +
-        `flows=${flows.community}+${flows.organization} retried=${retried} mails=${smtp.messages.length} redelivered=${smtp.messages.length - distinct} impossible=${impossible.length}`,
+        `flows=${flows.community}+${flows.organization} retried=${retried} answersLost=${answersLost} mails=${smtp.messages.length} redelivered=${smtp.messages.length - distinct} impossible=${impossible.length}`,
     );
     assert.deepEqual(lost, [], 'every acknowledged request is in the store and the audit log');
     assert.deepEqual(impossible, [], 'no invitation, membership or work request in an impossible state');
     assert.deepEqual(undelivered, [], 'every email once per event');
     assert.equal(kills, KILLS);
+  });
+});
+
+describe('an opc-retry-token held by a request that died with its process', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ env: { TENANTRY_WORKER_LEASE: '2s' } });
+  });
+  after(() => t.close());
+
+  /** A use case's one transaction: an audit event, so that what committed can be counted. */
+  const write = (tenantId: string, marker: string) =>
+    inTransaction(t.database, (trx) => recordChange(trx, SYSTEM, t.clock.now(), { tenantId, action: 'crash.test', resourceType: 'Test', resourceId: marker }));
+  const committed = async (marker: string) => (await t.database.db.selectFrom('audit_events').select('id').where('resource_id', '=', marker).execute()).length;
+  const answer = (body: string): StoredResponse => ({ status: 200, headers: {}, body });
+
+  test('is taken over after the lease when its operation committed nothing; the dead request cannot commit afterwards', async () => {
+    const tenant = await seedTenant(t);
+    let resume!: () => void;
+    // The first request claims the token and stops before its transaction (as if SIGKILLed there).
+    const dead = replayOrRun(t.deps, tenant.id, 'tok-1', 'h', async () => {
+      await new Promise<void>((r) => (resume = r));
+      await write(tenant.id, 'tok-1-first');
+      return answer('first');
+    });
+    await new Promise((r) => setImmediate(r));
+    const busy = await replayOrRun(t.deps, tenant.id, 'tok-1', 'h', async () => answer('early')).catch((e) => e);
+    assert.equal(busy.code, 'INCORRECT_STATE', 'within the lease the first request may still be alive');
+    t.clock.advance(2_001);
+    const retried = await replayOrRun(t.deps, tenant.id, 'tok-1', 'h', async () => {
+      await write(tenant.id, 'tok-1-retry');
+      return answer('retry');
+    });
+    assert.deepEqual(retried.body, 'retry', 'the retry ran the operation');
+    resume();
+    await assert.rejects(dead, /took it over/, 'the first request, had it lived, is refused at its commit');
+    assert.deepEqual([await committed('tok-1-first'), await committed('tok-1-retry')], [0, 1], 'the operation committed once');
+    assert.deepEqual((await replayOrRun(t.deps, tenant.id, 'tok-1', 'h', async () => answer('again'))).body, 'retry', 'later retries replay its answer');
+  });
+
+  test('whose operation committed but whose answer was lost is answered 409 Conflict after the lease, never run twice', async () => {
+    const tenant = await seedTenant(t);
+    void replayOrRun(t.deps, tenant.id, 'tok-2', 'h', async () => {
+      await write(tenant.id, 'tok-2-first');
+      await new Promise(() => {}); // dies after its commit, before its answer is stored
+      return answer('never');
+    });
+    while ((await committed('tok-2-first')) === 0) await sleep(5);
+    t.clock.advance(2_001);
+    const lost = await replayOrRun(t.deps, tenant.id, 'tok-2', 'h', async () => {
+      await write(tenant.id, 'tok-2-retry');
+      return answer('retry');
+    }).catch((e) => e);
+    assert.equal(lost.code, 'ORG_RULE_CONFLICT');
+    assert.match(lost.message, /carried out, but its answer was lost/);
+    assert.equal(await committed('tok-2-retry'), 0);
   });
 });

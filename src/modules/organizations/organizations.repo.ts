@@ -236,12 +236,37 @@ export async function claimRetryToken(db: Executor, row: RetryTokenRow): Promise
   return inserted !== undefined;
 }
 
-export async function completeRetryToken(db: Executor, tenantId: string, token: string, response: string): Promise<void> {
-  await db.updateTable('org_retry_tokens').set({ response }).where('tenant_id', '=', tenantId).where('token', '=', token).execute();
+export async function completeRetryToken(db: Executor, tenantId: string, token: string, claimedAt: number, response: string): Promise<void> {
+  await db.updateTable('org_retry_tokens').set({ response }).where('tenant_id', '=', tenantId).where('token', '=', token).where('created_at', '=', claimedAt).execute();
 }
 
-export async function releaseRetryToken(db: Executor, tenantId: string, token: string): Promise<void> {
-  await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('token', '=', token).where('response', '=', '').execute();
+/** Marks a claim whose operation commits in `trx` (an empty answer only); false when the claim is no longer this request's (taken over). */
+export async function markRetryTokenCommitted(trx: Trx, tenantId: string, token: string, claimedAt: number, marker: string): Promise<boolean> {
+  const result = await trx
+    .updateTable('org_retry_tokens')
+    .set((eb) => ({ response: eb.case().when('response', '=', '').then(marker).else(eb.ref('response')).end() }))
+    .where('tenant_id', '=', tenantId)
+    .where('token', '=', token)
+    .where('created_at', '=', claimedAt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Takes over a claim whose operation never committed (its request died); false when another retry took it first. */
+export async function takeOverRetryToken(db: Executor, tenantId: string, token: string, claimedAt: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('org_retry_tokens')
+    .set({ created_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('token', '=', token)
+    .where('created_at', '=', claimedAt)
+    .where('response', '=', '')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function releaseRetryToken(db: Executor, tenantId: string, token: string, claimedAt: number): Promise<void> {
+  await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('token', '=', token).where('created_at', '=', claimedAt).where('response', '=', '').execute();
 }
 
 export async function deleteRetryTokensBefore(db: Executor, tenantId: string, before: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/index.js';
@@ -51,6 +52,9 @@ export function createWorker(options: WorkerOptions): Worker {
   let current: Promise<unknown> = Promise.resolve();
   let again = false;
   let busy = false;
+  // Polls run in the context the worker was made in, not in that of the request that woke it
+  // (request-scoped hooks, such as an opc-retry-token's, are no part of a job).
+  const outside = AsyncLocalStorage.snapshot();
   let stopping = false;
 
   type Claimed = Awaited<ReturnType<typeof claimDueJobs>>[number];
@@ -112,7 +116,7 @@ export function createWorker(options: WorkerOptions): Worker {
   function schedule(delay: number): void {
     if (!running) return;
     clearTimeout(timer);
-    timer = setTimeout(tick, delay);
+    timer = setTimeout(() => outside(tick), delay);
   }
 
   function tick(): void {
