@@ -128,7 +128,7 @@ async function withServer(name: string, body: (ctx: Ctx) => Promise<void>) {
       .readdirSync(profileDir)
       .map((f) => path.join(profileDir, f))
       .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
-    print({ scenario: name, profile: path.relative(ROOT, file), topSelfFrames: topSelfFrames(file, windows, 15) });
+    print({ scenario: name, profile: path.relative(ROOT, file), ...topSelfFrames(file, windows, 15) });
   }
 }
 
@@ -192,6 +192,12 @@ async function ociTenant(server: BenchServer, name: string, keys = rsaKeyPair())
   return { tenant, keys, fingerprint, sign: ociSigner(server.base, tenant.ocid, tenant.admin.ocid, fingerprint, keys.privateKey) };
 }
 
+/**
+ * Signing is synchronous CPU work: every 50 signatures the event loop gets a turn, so the SMTP sink
+ * in this process keeps answering the server's mail meanwhile.
+ */
+const breathe = (i: number) => (i % 50 === 49 ? new Promise((r) => setImmediate(r)) : undefined);
+
 const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
 async function ocsCreate(ctx: Ctx) {
@@ -247,6 +253,7 @@ async function ociCreate(ctx: Ctx) {
   const signStart = performance.now();
   const requests: Request[] = [];
   for (let i = 0; i < recipients.length; i += 1) {
+    await breathe(i);
     requests.push(
       await sender.sign(
         'POST',
@@ -313,6 +320,7 @@ async function ociAccept(ctx: Ctx) {
   const signStart = performance.now();
   const requests: Request[] = [];
   for (let i = 0; i < recipients.length; i += 1) {
+    await breathe(i);
     const sign = ociSigner(ctx.server.base, recipients[i].ocid, recipients[i].user!.ocid, fingerprint, keys.privateKey);
     requests.push(await sign('POST', `/20230401/recipientInvitations/${invitationIds[i]}/actions/accept`, undefined, retryToken()));
   }
@@ -361,14 +369,15 @@ async function lists(ctx: Ctx, size: number) {
     const deep = scenario.endsWith('deep');
     if (!deep) firsts[dialect] = result.p50ms;
     const deepRatio = deep && firsts[dialect] ? +(result.p50ms / firsts[dialect]).toFixed(2) : undefined;
-    const met = result.errors === 0 && result.non2xx === 0 && (deep ? deepRatio !== undefined && deepRatio <= 1.5 : size < 1_000_000 || result.p50ms <= 3);
+    // The first-page target is stated at 1,000,000 stored; a smaller store that misses it misses it too.
+    const met = result.errors === 0 && result.non2xx === 0 && (deep ? deepRatio !== undefined && deepRatio <= 1.5 : result.p50ms <= 3);
     report(`${scenario}-${size >= 1_000_000 ? '1m' : size >= 10_000 ? '10k' : size}`, result, undefined, {
       stored: size,
       page: what,
       itemsBefore: skipped,
       seedSeconds,
       ...(deep ? { deepToFirstP50: deepRatio } : {}),
-      target: deep ? 'deep page p50 <= 1.5x the first page' : size >= 1_000_000 ? 'p50 <= 3 ms with 1,000,000 stored' : 'p50 <= 3 ms at 1,000,000 (run --large)',
+      target: deep ? 'deep page p50 <= 1.5x the first page' : 'first page p50 <= 3 ms (stated with 1,000,000 stored)',
       met,
     });
   }

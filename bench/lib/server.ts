@@ -51,7 +51,14 @@ export interface BenchServerOptions {
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
   const operatorToken = `bench-${randomBytes(12).toString('hex')}`;
-  const env: Record<string, string> = { TENANTRY_DATA_DIR: dataDir, TENANTRY_LOG_LEVEL: 'warn', TENANTRY_OPERATOR_TOKEN: operatorToken, ...options.env };
+  const env: Record<string, string> = {
+    TENANTRY_DATA_DIR: dataDir,
+    TENANTRY_LOG_LEVEL: 'warn',
+    TENANTRY_OPERATOR_TOKEN: operatorToken,
+    // The per-principal rate limiter is off: one principal drives the whole load.
+    TENANTRY_RATE_LIMIT: '0',
+    ...options.env,
+  };
   let dropSchema: (() => Promise<void>) | undefined;
   let store: { databaseUrl?: string; schema?: string } = {};
   if (options.postgres) {
