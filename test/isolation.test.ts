@@ -10,12 +10,13 @@ import { envelopeProblem, exampleOf, fillPath, operationsOf, routeLabel, send, t
 import { createWorlds, idFor, type World, type Worlds } from './support/world.js';
 
 // Tenant isolation (ARCHITECTURE §2.6): every route of the OpenAPI document, called by every kind of
-// principal of tenancy A on the resources of tenancy B, is refused (401/403/404) or answers only A's
+// principal of tenancy A (user token, client token, API key signature, console session, nothing) on
+// the resources of tenancy B, is refused (401/403/404) or answers only A's
 // own data; no id, OCID, name or email of B appears in any body or header; the answer does not tell
 // B's real resource from a made-up id of the same shape; and B's audit trail is unchanged afterwards.
 
-type PrincipalKind = 'user' | 'client' | 'apiKey' | 'anonymous';
-const PRINCIPALS: PrincipalKind[] = ['user', 'client', 'apiKey', 'anonymous'];
+type PrincipalKind = 'user' | 'client' | 'apiKey' | 'session' | 'anonymous';
+const PRINCIPALS: PrincipalKind[] = ['user', 'client', 'apiKey', 'session', 'anonymous'];
 
 /** Query parameters that name a resource or a scope: B's values go there. */
 const QUERY_IDS: Record<string, string> = {
@@ -45,6 +46,8 @@ describe('tenant isolation: every route, every principal of A, on the resources 
   let b: World;
   let operations: Operation[];
   let names = 0;
+  /** A console session of an administrator of A: its cookie and CSRF token. */
+  let browser: { cookie: string; csrf: string };
 
   before(async () => {
     worlds = await createWorlds();
@@ -52,6 +55,13 @@ describe('tenant isolation: every route, every principal of A, on the resources 
     // A has a namespace of the same name as B's: a stream lookup must not cross tenants on a shared name.
     await operator(t, 'POST', `/tenants/${a.tenant.id}/namespaces`, { id: b.ids.namespaceId });
     operations = await operationsOf(t.app);
+    const password = `pw-${randomUUID()}`;
+    const email = `console@${a.label}.test`;
+    await operator(t, 'POST', `/tenants/${a.tenant.id}/users`, { email, password, roles: ['TenantAdministrator'] });
+    const signedIn = await t.app.inject({ method: 'POST', url: '/console/api/sign-in', payload: { email, password } });
+    const cookie = signedIn.cookies.find((c) => c.name === 'tenantry_session');
+    assert.ok(cookie, signedIn.body);
+    browser = { cookie: `tenantry_session=${cookie.value}`, csrf: signedIn.json().session.csrfToken };
   });
   after(() => worlds?.close());
 
@@ -114,6 +124,7 @@ describe('tenant isolation: every route, every principal of A, on the resources 
     const headers = { ...request.headers };
     if (principal === 'user') headers.authorization = `Bearer ${a.tenant.adminToken}`;
     if (principal === 'client') headers.authorization = `Bearer ${a.client.token}`;
+    if (principal === 'session') Object.assign(headers, { cookie: browser.cookie, 'x-csrf-token': browser.csrf });
     const signed = principal === 'apiKey' ? await a.sign(request.method, request.url, headers, request.body) : headers;
     return send(t.app, { method: request.method as 'GET', url: request.url, headers: signed, ...(request.body === undefined ? {} : { payload: request.body }) });
   }
@@ -128,7 +139,19 @@ describe('tenant isolation: every route, every principal of A, on the resources 
     return Number(row.rows[0].n);
   }
 
+  test("every principal of A is a working credential on A's own resources", async () => {
+    const own: Array<[PrincipalKind, Built]> = [
+      ['user', { method: 'GET', url: `/api/v1/Communities/${a.ids.communityId}`, headers: {} }],
+      ['client', { method: 'GET', url: `/api/v1/Tenants/${a.tenant.id}/Namespaces/${a.ids.namespaceId}/Streams`, headers: {} }],
+      ['apiKey', { method: 'GET', url: `/20230401/senderInvitations/${a.ids.senderInvitationId}`, headers: {} }],
+      ['session', { method: 'GET', url: `/api/v1/Communities/${a.ids.communityId}`, headers: {} }],
+    ];
+    for (const [principal, request] of own) assert.equal((await call(request, principal)).status, 200, `${principal} ${request.url}`);
+    assert.equal((await call(own[0][1], 'anonymous')).status, 401);
+  });
+
   test('no principal of A reads, changes or detects a resource of B', async () => {
+    fs.rmSync(path.join(os.tmpdir(), 'isolation-problems.txt'), { force: true });
     const bTenants = [b.tenant.id, ...b.secrets.filter((s) => /^[0-9a-f]{8}-/.test(s))];
     const auditBefore = await auditCount(bTenants);
     const secretPatterns = foreignIds().map((s) => ({ s, re: new RegExp(`(?<![A-Za-z0-9])${escape(s)}(?![A-Za-z0-9])`) }));
