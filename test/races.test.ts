@@ -30,10 +30,14 @@ function assertOciLoser(error: unknown, what: string) {
   assert.ok(e.message && e.opcRequestId, `${what}: {code, message} with opc-request-id`);
 }
 
+/** Races decided with exactly one winner so far, by kind (printed as the figures of the run). */
+const decided: Record<string, number> = {};
+
 /** Of settled racers, the one that won and the one that lost (failing unless exactly one won). */
 function oneWinner<T>(results: PromiseSettledResult<T>[], what: string): { winner: number; loser: unknown } {
   const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
   assert.equal(won.length, 1, `${what}: exactly one winner (${results.map((r) => (r.status === 'fulfilled' ? 'won' : (r.reason as Error).message)).join(' | ')})`);
+  decided[what] = (decided[what] ?? 0) + 1;
   const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
   return { winner: won[0], loser: lost.reason };
 }
@@ -52,6 +56,8 @@ describe(`races across ${PROCESSES} server processes on one ${ENGINE} store`, ()
     for (let i = 0; i < PROCESSES; i++) servers.push(await startServer(env));
   });
   after(async () => {
+    const pairs = Object.values(decided).reduce((a, b) => a + b, 0);
+    console.log(`races: engine=${ENGINE} processes=${PROCESSES} decided=${pairs} ${Object.entries(decided).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     for (const c of clients) c.close();
     for (const s of servers) await s.stop();
     await store?.drop();
@@ -76,7 +82,7 @@ describe(`races across ${PROCESSES} server processes on one ${ENGINE} store`, ()
     async function race(what: string, a: () => Promise<HttpAnswer>, b: () => Promise<HttpAnswer>, loserStatuses?: number[]) {
       const answers = await Promise.all([a(), b()]);
       const results = answers.map((r) => (r.status < 300 ? ({ status: 'fulfilled', value: r } as const) : ({ status: 'rejected', reason: Object.assign(new Error(`${r.status} ${r.text}`), r) } as const)));
-      const { winner } = oneWinner(results, what);
+      const { winner } = oneWinner(results, `ocs ${what}`);
       assertOcsLoser(answers[1 - winner], what, loserStatuses);
       return winner;
     }
@@ -184,7 +190,7 @@ describe(`races across ${PROCESSES} server processes on one ${ENGINE} store`, ()
           };
           const [first, second] = combo.split('/');
           const results = await Promise.allSettled([call(first, p), call(second, q)]);
-          const { winner, loser } = oneWinner(results, combo);
+          const { winner, loser } = oneWinner(results, `oci ${combo}`);
           assertOciLoser(loser, combo);
           const action = [first, second][winner];
           const value = (results[winner] as PromiseFulfilledResult<{ opcWorkRequestId?: string }>).value;
@@ -212,6 +218,7 @@ describe(`races across ${PROCESSES} server processes on one ${ENGINE} store`, ()
         const ids = new Set(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.senderInvitation.id] : [])));
         assert.equal(ids.size, 1, `one resource: ${results.map((r) => (r.status === 'fulfilled' ? r.value.senderInvitation.id : `${r.reason.statusCode} ${r.reason.serviceCode}`)).join(' | ')}`);
         for (const r of results) if (r.status === 'rejected') assertOciLoser(r.reason, 'a retry of a request still in flight');
+        decided['retry-token'] = (decided['retry-token'] ?? 0) + 1;
         const listed = (await parent.at[0].sender.listSenderInvitations({ compartmentId: parent.tenant.ocid, otherTenancyId: child.tenant.ocid } as never)).senderInvitationCollection.items;
         assert.equal(listed.filter((x) => x.recipientTenancyId === child.tenant.ocid).length, 1);
         // Once answered, every process replays the first answer.
