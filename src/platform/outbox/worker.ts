@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/index.js';
 import { newGuid } from '../ids.js';
+import { servedFirstOnSqlite } from '../db/sqlite-dialect.js';
 import type { Logger } from '../log.js';
 import type { OutboxJob } from './outbox.js';
 import { claimDueJobs, completeJobs, failJob } from './outbox.repo.js';
@@ -116,7 +117,7 @@ export function createWorker(options: WorkerOptions): Worker {
   function schedule(delay: number): void {
     if (!running) return;
     clearTimeout(timer);
-    timer = setTimeout(() => outside(tick), delay);
+    timer = setTimeout(() => outside(() => servedFirstOnSqlite(tick)), delay);
   }
 
   function tick(): void {
