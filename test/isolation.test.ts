@@ -11,9 +11,11 @@ import { createWorlds, idFor, type World, type Worlds } from './support/world.js
 
 // Tenant isolation (ARCHITECTURE §2.6): every route of the OpenAPI document, called by every kind of
 // principal of tenancy A (user token, client token, API key signature, console session, nothing) on
-// the resources of tenancy B, is refused (401/403/404) or answers only A's
-// own data; no id, OCID, name or email of B appears in any body or header; the answer does not tell
-// B's real resource from a made-up id of the same shape; and B's audit trail is unchanged afterwards.
+// the resources of tenancy B (path ids, query scopes and body references all B's; once more with A's
+// own tenancy in the path and B's resources under it), is refused (400/401/403/404) or answers only
+// A's own data. No id, OCID, name or email of B appears in any body or header; the answer does not
+// tell B's real resource from a made-up id of the same shape (two documented OCS exceptions below);
+// and B's audit trail is unchanged afterwards. Prints `isolation: pairs=N leaks=0`.
 
 type PrincipalKind = 'user' | 'client' | 'apiKey' | 'session' | 'anonymous';
 const PRINCIPALS: PrincipalKind[] = ['user', 'client', 'apiKey', 'session', 'anonymous'];
