@@ -43,6 +43,17 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
 
+  test('sign-in attempts are limited per email: the eleventh in a row is 429 with Retry-After, right password or not; other emails go on', async () => {
+    const target = await tenant();
+    const other = await tenant();
+    for (let i = 0; i < 10; i += 1) assert.equal((await signIn(target.admin.email, 'wrong password')).statusCode, 401);
+    const refused = await signIn(target.admin.email);
+    assert.equal(refused.statusCode, 429, refused.body);
+    assert.ok(Number(refused.headers['retry-after']) >= 1, 'Retry-After in seconds');
+    assert.equal(refused.cookies.length, 0, 'no session');
+    assert.equal((await signIn(other.admin.email)).statusCode, 200);
+  });
+
   test('signing in with email and password sets an HttpOnly, SameSite=Strict session cookie and names the tenant', async () => {
     const a = await tenant();
     const res = await signIn(a.admin.email.toUpperCase());
