@@ -362,6 +362,27 @@ describe('OCI Organizations: invitations through the official SDK', () => {
     assert.deepEqual(mine.map((w) => w.id), [wr.id]);
   });
 
+  test('a child tenancy refused by the child limit in its work request leaves no tenancy behind', async () => {
+    const parent = await party();
+    const create = (name: string) =>
+      parent.oci.organization.createChildTenancy({
+        createChildTenancyDetails: { compartmentId: parent.tenant.ocid, tenancyName: name, homeRegion: 'us-ashburn-1', adminEmail: `${name}@limit.test` },
+      });
+    const stamp = Date.now();
+    for (const name of [`first${stamp}`, `second${stamp}`]) assert.equal((await parent.oci.waitFor((await create(name)).opcWorkRequestId)).status, 'SUCCEEDED');
+    // One place left (limit 3), two creates sent at once: both are accepted, one work request wins.
+    const racing = [`third${stamp}`, `fourth${stamp}`];
+    const requests = await Promise.all(racing.map(create));
+    const outcomes = await Promise.all(requests.map((r) => parent.oci.waitFor(r.opcWorkRequestId)));
+    assert.deepEqual(outcomes.map((w) => w.status).sort(), ['FAILED', 'SUCCEEDED']);
+    const names = new Set((await operator<{ name: string }[]>(t, 'GET', '/tenants')).map((x) => x.name));
+    assert.deepEqual(
+      racing.filter((name) => names.has(name)),
+      [racing[outcomes.findIndex((w) => w.status === 'SUCCEEDED')]],
+      'only the tenancy whose work request succeeded exists',
+    );
+  });
+
   test('another tenancy’s invitations and work requests are NotAuthorizedOrNotFound', async () => {
     const parent = await party();
     const child = await party('PAYG');

@@ -2,8 +2,8 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import type { Principal } from '../../platform/principal.js';
 import { recordChange } from '../audit/audit.service.js';
-import { createTenant, findTenantsByOcids, getTenantOrThrow, listTenants, type Tenant } from '../tenants/tenants.service.js';
-import { createWorkRequest, rememberInWorkRequest, type WorkRequestResource, type WorkRequestStep } from '../work-requests/work-requests.service.js';
+import { findTenantsByOcids, getTenantOrThrow, insertTenant, listTenants, prepareTenant, type Tenant } from '../tenants/tenants.service.js';
+import { createWorkRequest, type WorkRequestResource, type WorkRequestStep } from '../work-requests/work-requests.service.js';
 import { addChild, canCreateChildren, type GovernanceStatus } from './membership.js';
 import { actingTenancy, checkIfMatch, etagOf, iso, paged, requireOwnCompartment, type Paged } from './organizations.access.js';
 import { incorrectState, invalidParameter, orgNotFound, ruleConflict } from './organizations.errors.js';
@@ -381,21 +381,20 @@ export function terminateTenancyStep(deps: ServiceDeps): WorkRequestStep {
 
 export function createChildTenancyStep(deps: ServiceDeps): WorkRequestStep {
   return {
-    // The new tenancy is created in its own transaction before the step's transaction links it; its
-    // id is remembered in the work request, so a redelivered job links the one already made.
-    async load(p: Payload & { input: CreateChildTenancyInput; childTenantId?: string }, workRequestId: string) {
+    // The new tenancy is inserted in the step's transaction, with its link and the work request's
+    // end: a refused link (say, the child limit) leaves no tenancy behind.
+    async load(p: Payload & { input: CreateChildTenancyInput }) {
       const parent = await getTenantOrThrow(deps, p.actor.tenantId!);
-      if (p.childTenantId) return { ...p, parent, child: await getTenantOrThrow(deps, p.childTenantId) };
-      const child = await createTenant(deps, p.actor, {
+      const prepared = await prepareTenant(deps, {
         name: p.input.tenancyName,
         adminEmail: p.input.adminEmail,
         homeRegion: p.input.homeRegion,
         subscriptionType: 'PAYG',
       });
-      await rememberInWorkRequest(deps, workRequestId, { ...p, childTenantId: child.id });
-      return { ...p, parent, child };
+      return { ...p, parent, prepared };
     },
-    async perform(trx, now, { actor, parent, child, input }) {
+    async perform(trx, now, { actor, parent, prepared, input }) {
+      const child = await insertTenant(trx, deps, actor, now, prepared);
       const { linkIds } = await addChild(trx, now, actor, {
         parent,
         child,

@@ -1,4 +1,5 @@
 import { inTransaction } from '../../platform/db/transaction.js';
+import type { Trx } from '../../platform/db/index.js';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { conflict, invalid, notFound } from '../../platform/errors.js';
 import { newGuid, newOcid } from '../../platform/ids.js';
@@ -60,53 +61,67 @@ export interface CreateTenantInput {
   subscriptionType?: SubscriptionType;
 }
 
-/**
- * Creates a tenant with its own subscription, built-in roles, Administrators group and admin user,
- * and queues a welcome email to the admin — all in one transaction.
- */
-export async function createTenant(
-  deps: ServiceDeps,
-  actor: Principal,
-  input: CreateTenantInput,
-): Promise<Tenant & { admin: { id: string; ocid: string; email: string } }> {
-  const { config, clock } = deps;
-  const homeRegion = input.homeRegion ?? config.regions[0];
-  if (!config.regions.includes(homeRegion)) {
-    throw invalid('UNKNOWN_REGION', `homeRegion ${homeRegion} is not one of this service's regions: ${config.regions.join(', ')}`);
+export type NewTenant = Tenant & { admin: { id: string; ocid: string; email: string } };
+
+/** What createTenant checks and hashes before its transaction (argon2 is slow; no lock is held for it). */
+export interface PreparedTenant {
+  input: CreateTenantInput;
+  homeRegion: string;
+  passwordHash: string | null;
+}
+
+export async function prepareTenant(deps: ServiceDeps, input: CreateTenantInput): Promise<PreparedTenant> {
+  const homeRegion = input.homeRegion ?? deps.config.regions[0];
+  if (!deps.config.regions.includes(homeRegion)) {
+    throw invalid('UNKNOWN_REGION', `homeRegion ${homeRegion} is not one of this service's regions: ${deps.config.regions.join(', ')}`);
   }
   const passwordHash = input.adminPassword === undefined ? null : await hashPassword(input.adminPassword);
-  const result = await inTransaction(deps.database, async (trx) => {
-    const now = clock.now();
-    const row: repo.TenantRow = {
-      id: newGuid(now),
-      ocid: newOcid('tenancy', config.realm),
-      name: input.name,
-      realm: config.realm,
-      home_region: homeRegion,
-      subscription_type: input.subscriptionType ?? 'ANNUAL_COMMIT',
-      subscription_id: newOcid('organizationssubscription', config.realm),
-      created_at: now,
-    };
-    await repo.insertTenant(trx, row);
-    await repo.insertSubscription(trx, { id: row.subscription_id, tenant_id: row.id, display_name: `${row.name} subscription`, created_at: now });
-    const tenant = toTenant(row);
-    await recordChange(trx, actor, now, { tenantId: tenant.id, action: 'tenant.create', resourceType: 'Tenant', resourceId: tenant.id, after: tenant });
-    const admin = await provisionTenantIdentity(trx, now, actor, {
-      tenantId: row.id,
-      realm: row.realm,
-      adminEmail: input.adminEmail,
-      adminName: input.adminEmail,
-      passwordHash,
-    });
-    const mail = renderMail(TENANT_WELCOME, {
-      tenantName: tenant.name,
-      tenantId: tenant.id,
-      tenantOcid: tenant.ocid,
-      consoleUrl: `${config.publicUrl}/console`,
-    });
-    await enqueueMail(trx, now, admin.email, mail);
-    return { ...tenant, admin };
+  return { input, homeRegion, passwordHash };
+}
+
+/**
+ * Inserts a tenant with its own subscription, built-in roles, Administrators group and admin user,
+ * and queues a welcome email to the admin, in the caller's transaction (a child tenancy is created
+ * in the one that also links it to its organization).
+ */
+export async function insertTenant(trx: Trx, deps: ServiceDeps, actor: Principal, now: number, prepared: PreparedTenant): Promise<NewTenant> {
+  const { config } = deps;
+  const { input } = prepared;
+  const row: repo.TenantRow = {
+    id: newGuid(now),
+    ocid: newOcid('tenancy', config.realm),
+    name: input.name,
+    realm: config.realm,
+    home_region: prepared.homeRegion,
+    subscription_type: input.subscriptionType ?? 'ANNUAL_COMMIT',
+    subscription_id: newOcid('organizationssubscription', config.realm),
+    created_at: now,
+  };
+  await repo.insertTenant(trx, row);
+  await repo.insertSubscription(trx, { id: row.subscription_id, tenant_id: row.id, display_name: `${row.name} subscription`, created_at: now });
+  const tenant = toTenant(row);
+  await recordChange(trx, actor, now, { tenantId: tenant.id, action: 'tenant.create', resourceType: 'Tenant', resourceId: tenant.id, after: tenant });
+  const admin = await provisionTenantIdentity(trx, now, actor, {
+    tenantId: row.id,
+    realm: row.realm,
+    adminEmail: input.adminEmail,
+    adminName: input.adminEmail,
+    passwordHash: prepared.passwordHash,
   });
+  const mail = renderMail(TENANT_WELCOME, {
+    tenantName: tenant.name,
+    tenantId: tenant.id,
+    tenantOcid: tenant.ocid,
+    consoleUrl: `${config.publicUrl}/console`,
+  });
+  await enqueueMail(trx, now, admin.email, mail);
+  return { ...tenant, admin };
+}
+
+/** Creates a tenant (see insertTenant) in a transaction of its own. */
+export async function createTenant(deps: ServiceDeps, actor: Principal, input: CreateTenantInput): Promise<NewTenant> {
+  const prepared = await prepareTenant(deps, input);
+  const result = await inTransaction(deps.database, (trx) => insertTenant(trx, deps, actor, deps.clock.now(), prepared));
   deps.wakeWorker();
   return result;
 }

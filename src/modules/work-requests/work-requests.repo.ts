@@ -51,6 +51,3 @@ export function finishWorkRequest(
     .executeTakeFirst();
 }
 
-export async function setWorkRequestPayload(db: Executor, id: string, payload: string): Promise<void> {
-  await db.updateTable('org_work_requests').set({ payload }).where('id', '=', id).where('finished_at', 'is', null).execute();
-}

@@ -171,14 +171,6 @@ export async function runWorkRequest(
 
 class AlreadyFinished extends Error {}
 
-/**
- * Remembers what a step made outside its transaction (a created tenancy), so a redelivered job
- * reuses it instead of making another.
- */
-export async function rememberInWorkRequest(deps: ServiceDeps, workRequestId: string, payload: unknown): Promise<void> {
-  await repo.setWorkRequestPayload(deps.database.db, workRequestId, JSON.stringify(payload));
-}
-
 // Reads: a work request belongs to the tenancy that asked for it; any other reads as not found.
 // Reading one needs the permission on the resource type it works on (reference §8), so a group
 // allowed to accept invitations can follow its acceptance without wider rights.
