@@ -9,7 +9,7 @@ import pg from 'pg';
 import { withDefaultUser } from '../src/platform/db/index.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from './support/app.js';
 import { cliHome, runTenantry } from './support/cli.js';
-import { http, remoteOperator, remoteTenant, type RemoteTenant } from './support/remote.js';
+import { auditTrail, http, remoteOperator, remoteTenant, type RemoteTenant } from './support/remote.js';
 import { startServer, type ServerProcess } from './support/server.js';
 
 const run = promisify(execFile);
@@ -124,15 +124,7 @@ describe('backups: a store backed up under write load restores to what was ackno
     };
     const streams = await all(`${ns(owner)}/Streams`);
     const invitations = await all(`/api/v1-preview/Communities/${communityId}/Invitations`);
-    const audit = new Set<string>();
-    let auditEvents = 0;
-    let page: string | undefined;
-    do {
-      const res = await rop('GET', `/audit${page ? `?page=${encodeURIComponent(page)}` : ''}`);
-      for (const e of res.items) audit.add(`${e.action} ${e.resourceId}`);
-      auditEvents += res.items.length;
-      page = res.nextPage ?? undefined;
-    } while (page);
+    const { keys: audit, events: auditEvents } = await auditTrail(rop);
     return {
       ids: {
         tenant: new Set(tenants.map((t) => t.id)),

@@ -7,7 +7,7 @@ import { inTransaction } from '../src/platform/db/transaction.js';
 import { SYSTEM } from '../src/platform/principal.js';
 import { createTestApp, createTestDatabase, ENGINE, seedTenant, type TestApp, type TestDatabase } from './support/app.js';
 import { ociClients, type OciClients } from './support/oci.js';
-import { http, remoteOperator, remoteTenant, type RemoteTenant } from './support/remote.js';
+import { auditTrail, http, remoteOperator, remoteTenant, type RemoteTenant } from './support/remote.js';
 import { freePort, startServer, type ServerProcess } from './support/server.js';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp.js';
 
@@ -281,12 +281,7 @@ describe('crash safety: SIGKILL at random moments loses nothing acknowledged', (
     }
 
     // 1. Every acknowledged request is in the store (read back through the API) and audited.
-    const audit = new Set<string>();
-    for (let page: string | undefined, first = true; first || page; first = false) {
-      const res = await op('GET', `/audit${page ? `?page=${encodeURIComponent(page)}` : ''}`);
-      for (const e of res.items) audit.add(`${e.action} ${e.resourceId}`);
-      page = res.nextPage ?? undefined;
-    }
+    const audit = (await auditTrail(op)).keys;
     const tenants = new Set(((await op('GET', '/tenants')) as Array<{ id: string }>).map((t) => t.id));
     const lost: string[] = [];
     const owners = new Map(communityLanes.map((l) => [l.joiner.id, l.owner]));

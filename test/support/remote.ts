@@ -57,14 +57,16 @@ export async function remoteTenant(operator: OperatorCall, overrides: Record<str
   return { ...tenant, adminToken: token };
 }
 
-/** Every audit event of one resource, through the operator API (all pages). */
-export async function auditOf(operator: OperatorCall, resourceId: string): Promise<Array<{ action: string; resourceId: string }>> {
-  const items: Array<{ action: string; resourceId: string }> = [];
+/** The whole audit trail through the operator API (every page): `action resourceId` keys and the event count. */
+export async function auditTrail(operator: OperatorCall): Promise<{ keys: Set<string>; events: number }> {
+  const keys = new Set<string>();
+  let events = 0;
   let page: string | undefined;
   do {
-    const res = await operator('GET', `/audit?resourceId=${encodeURIComponent(resourceId)}${page ? `&page=${encodeURIComponent(page)}` : ''}`);
-    items.push(...res.items);
+    const res = await operator('GET', `/audit${page ? `?page=${encodeURIComponent(page)}` : ''}`);
+    for (const e of res.items) keys.add(`${e.action} ${e.resourceId}`);
+    events += res.items.length;
     page = res.nextPage ?? undefined;
   } while (page);
-  return items;
+  return { keys, events };
 }
