@@ -30,9 +30,9 @@ test('the invitation benchmark runs every scenario and prints complete summaries
       ...(process.env.DATABASE_URL ? ['oci-create-postgres-target'] : []),
       'oci-accept',
       'ocs-list-first-1000',
-      'ocs-list-deep-1000',
       'oci-list-first-1000',
       'oci-list-deep-1000',
+      'ocs-list-deep-1000',
       'mail-drain',
     ],
   );

@@ -25,6 +25,8 @@ async function insertMany<T extends keyof DB>(database: Database, table: T, coun
       for (let i = start; i < Math.min(count, start + 20_000); i += BATCH) {
         const rows = Array.from({ length: Math.min(BATCH, count - i) }, (_, k) => row(i + k));
         await trx.insertInto(table).values(rows as never).execute();
+        // better-sqlite3 is synchronous: let this process's SMTP sink answer the server meanwhile.
+        await new Promise((r) => setImmediate(r));
       }
     });
   }
