@@ -128,11 +128,12 @@ describe('OCI request signatures', () => {
     assert.deepEqual([old.status, old.body.code], [401, 'NotAuthenticated']);
     const recent = await send(await signed(provider, 'GET', '/20230401/senderInvitations', undefined, new Date(Date.now() - 4 * 60_000).toUTCString()));
     assert.notEqual(recent.status, 401);
-    t.clock.advance(10 * 60_000);
+    const ahead = Date.now() - t.clock.now() + 10 * 60_000;
+    t.clock.advance(ahead);
     try {
       assert.equal((await sdkStatus(provider)).status, 401, 'a server clock 10 minutes ahead refuses a fresh SDK request too');
     } finally {
-      t.clock.advance(-10 * 60_000);
+      t.clock.advance(-ahead);
     }
   });
 
