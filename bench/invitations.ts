@@ -42,6 +42,8 @@ const pgUrl = process.env.BENCH_DATABASE_URL;
 const postgres = flag('--pg') || flag('--postgres') || pgUrl !== undefined;
 const engine = postgres ? 'postgres' : 'sqlite';
 const CONNECTIONS = Number(option('--connections') ?? 32);
+/** `serve` processes on the one store, the load split evenly between them (issue 9: two on PostgreSQL). */
+const PROCESSES = Number(option('--processes') ?? 1);
 /** Seconds of load a scenario (each list request kind gets half). */
 const DURATION = Number(option('--duration') ?? (quick ? 1 : 10));
 /** Seconds of warm-up load before a measured one (not reported). */
@@ -74,7 +76,7 @@ const phase = (what: string) => process.stderr.write(`[bench ${((performance.now
 let failures = 0;
 
 function print(summary: Record<string, unknown>) {
-  console.log(JSON.stringify({ engine, connections: CONNECTIONS, ...summary, at: new Date().toISOString() }));
+  console.log(JSON.stringify({ engine, connections: CONNECTIONS, ...(PROCESSES > 1 ? { serverProcesses: PROCESSES } : {}), ...summary, at: new Date().toISOString() }));
 }
 
 /** The ratios of a load to the yardsticks, and whether the issue-9 target holds. */
@@ -115,13 +117,16 @@ async function withServer(name: string, body: (ctx: Ctx) => Promise<void>) {
     env: { SMTP_URL: sink.url, TENANTRY_ORGANIZATION_CHILD_LIMIT: '1000000' },
     nodeFlags: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
+  const others: BenchServer[] = [];
   const store = server.openStore();
   const windows: Array<[bigint, bigint]> = [];
-  phase(`${name}: server up`);
   try {
-    await body({ server, store, sink, windows });
+    for (let i = 1; i < PROCESSES; i += 1) others.push(await startBenchServer({ postgres, shareStoreOf: server, env: { SMTP_URL: sink.url } }));
+    phase(`${name}: ${PROCESSES} server process(es) up`);
+    await body({ server, others, store, sink, windows });
   } finally {
     await store.close();
+    for (const other of others) await other.stop();
     await server.stop();
     await sink.close();
   }
@@ -137,6 +142,8 @@ async function withServer(name: string, body: (ctx: Ctx) => Promise<void>) {
 
 interface Ctx {
   server: BenchServer;
+  /** More processes on the same store (--processes); the load is split between all of them. */
+  others: BenchServer[];
   store: Database;
   sink: SmtpSink;
   /** Load windows (process.hrtime) that the profile summary covers. */
@@ -146,9 +153,39 @@ interface Ctx {
 /** drive() with its hrtime window recorded for the profile. */
 async function load(ctx: Ctx, options: Omit<Parameters<typeof drive>[0], 'base' | 'pid' | 'connections'>): Promise<LoadSummary> {
   const start = process.hrtime.bigint();
-  const result = await drive({ base: ctx.server.base, pid: ctx.server.pid, connections: CONNECTIONS, ...options });
+  const servers = [ctx.server, ...ctx.others];
+  const results = await Promise.all(
+    servers.map((s) =>
+      drive({
+        base: s.base,
+        pid: s.pid,
+        connections: Math.round(CONNECTIONS / servers.length),
+        ...options,
+        ...(options.amount !== undefined && Number.isFinite(options.amount) ? { amount: Math.floor(options.amount / servers.length) } : {}),
+      }),
+    ),
+  );
   ctx.windows.push([start, process.hrtime.bigint()]);
-  return result;
+  if (results.length === 1) return results[0];
+  // Several processes: counts add up; latencies are the worst process's (histograms are not merged).
+  const sum = (f: (r: LoadSummary) => number) => results.reduce((a, r) => a + f(r), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of results) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    requests: sum((r) => r.requests),
+    seconds: Math.max(...results.map((r) => r.seconds)),
+    perSecond: sum((r) => r.perSecond),
+    p50ms: Math.max(...results.map((r) => r.p50ms)),
+    p99ms: Math.max(...results.map((r) => r.p99ms)),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    statusCodes,
+    serverCpuSeconds: +sum((r) => r.serverCpuSeconds).toFixed(2),
+    serverCpuPercent: sum((r) => r.serverCpuPercent),
+    serverPeakRssMb: Math.max(...results.map((r) => r.serverPeakRssMb)),
+    ...(results.find((r) => r.firstError) ? { firstError: results.find((r) => r.firstError)!.firstError } : {}),
+    processes: results.map((r) => ({ perSecond: r.perSecond, p50ms: r.p50ms, p99ms: r.p99ms, serverCpuPercent: r.serverCpuPercent })),
+  } as LoadSummary;
 }
 
 /** A pool of prepared requests taken one at a time (past its end it repeats the last: counted as overrun). */

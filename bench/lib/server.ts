@@ -24,6 +24,8 @@ export interface BenchServer {
   /** The server's own process id (node itself, not a wrapper): its CPU and RSS are read from /proc. */
   pid: number;
   operatorToken: string;
+  /** The environment the process was started with (its store, data dir, SMTP). */
+  env: Record<string, string>;
   /** Calls the operator API; throws on any non-2xx answer. */
   op(method: string, url: string, body?: unknown): Promise<any>;
   /**
@@ -42,6 +44,8 @@ export interface BenchServerOptions {
   env?: Record<string, string>;
   /** Extra node flags of the server, e.g. --cpu-prof --cpu-prof-dir=… */
   nodeFlags?: string[];
+  /** A second process on the store of this one (same database or SQLite file); stop() leaves the store. */
+  shareStoreOf?: BenchServer;
 }
 
 /**
@@ -49,9 +53,11 @@ export interface BenchServerOptions {
  * `postgres` a schema of its own in the database (dropped by stop()).
  */
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
-  const operatorToken = `bench-${randomBytes(12).toString('hex')}`;
+  const shared = options.shareStoreOf;
+  const dataDir = shared ? shared.env.TENANTRY_DATA_DIR : fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-bench-'));
+  const operatorToken = shared ? shared.operatorToken : `bench-${randomBytes(12).toString('hex')}`;
   const env: Record<string, string> = {
+    ...(shared?.env ?? {}),
     TENANTRY_DATA_DIR: dataDir,
     TENANTRY_LOG_LEVEL: 'warn',
     TENANTRY_OPERATOR_TOKEN: operatorToken,
@@ -61,7 +67,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   };
   let dropSchema: (() => Promise<void>) | undefined;
   let store: { databaseUrl?: string; schema?: string } = {};
-  if (options.postgres) {
+  if (options.postgres && !shared) {
     const url = withDefaultUser(options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test');
     const schema = `bench_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
@@ -91,7 +97,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
       await exited;
     }
     await dropSchema?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!shared) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i += 1) {
@@ -106,6 +112,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     base,
     pid: server.pid!,
     operatorToken,
+    env,
     async op(method, url, body) {
       const res = await fetch(`${base}/admin/v1${url}`, {
         method,
