@@ -207,6 +207,37 @@ describe('community invitations: invite → accept → confirm', () => {
     assert.deepEqual(await page(2), ['p4@page.test', 'p5@page.test'], 'after a deletion, skip counts the rows that are left');
   });
 
+  test('Idempotency-Key: a request sent again gets the first answer and acts once; the key with another request is refused', async () => {
+    const s = await setup();
+    const call = (token: string, method: string, url: string, body: unknown, key: string) =>
+      t.app.inject({
+        method: method as 'POST',
+        url: `/api/v1-preview${url}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        payload: JSON.stringify(body),
+      });
+    const create = () => call(s.owner.adminToken, 'POST', `/Communities/${s.community.Id}/Invitations`, { InvitationRecipient: 'once@idem.test' }, 'create-1');
+    const [first, again] = [await create(), await create()];
+    assert.equal(first.statusCode, 201, first.body);
+    assert.equal(again.statusCode, 201);
+    assert.equal(again.json().Id, first.json().Id, 'the same invitation, not a second one');
+    const listed = (await ocs(t, s.owner.adminToken, 'GET', `/Communities/${s.community.Id}/Invitations`, undefined, 200)).body;
+    assert.equal(listed.filter((i: any) => i.InvitationRecipient === 'once@idem.test').length, 1);
+
+    const other = await call(s.owner.adminToken, 'POST', `/Communities/${s.community.Id}/Invitations`, { InvitationRecipient: 'other@idem.test' }, 'create-1');
+    assert.equal(other.statusCode, 409, other.body);
+    assert.ok(other.json().Reason, 'in the OCS envelope');
+
+    const accept = () => call(s.joiner.adminToken, 'PUT', `/CommunityInvitations/${first.json().Id}`, { Action: 'Accept' }, 'accept-1');
+    const accepted = await accept();
+    assert.equal(accepted.statusCode, 200, accepted.body);
+    const replayed = await accept();
+    assert.equal(replayed.statusCode, 200, 'a retried Accept replays its answer instead of failing as already accepted');
+    assert.equal(replayed.json().State, 'InvitationAccepted');
+    const plain = await act(t, s.joiner.adminToken, first.json().Id, 'Accept');
+    assert.equal(plain.status, 400, 'without the key, a second Accept is refused as before');
+  });
+
   test('a deleted invitation is gone for reads and actions', async () => {
     const { owner, joiner, community } = await setup();
     const invitation = await invite(t, owner, community.Id);

@@ -21,8 +21,8 @@ export const invalidParameter = (message: string) => invalid('INVALID_PARAMETER'
 export const etagMismatch = () =>
   new AppError('precondition_failed', 'ETAG_MISMATCH', "The resource's etag does not match the if-match value.");
 
-export const retryTokenReused = () =>
-  new AppError('conflict', 'RETRY_TOKEN_REUSED', 'The opc-retry-token was already used for a different request; send a new token.');
+export const retryTokenReused = (header = 'opc-retry-token') =>
+  new AppError('conflict', 'RETRY_TOKEN_REUSED', `The ${header} was already used for a different request; send a new one.`);
 
 export const notImplemented = (operation: string) =>
   new AppError('unavailable', 'NOT_IMPLEMENTED', `${operation} is not implemented by this service.`);

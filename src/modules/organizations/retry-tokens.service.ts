@@ -47,6 +47,8 @@ export async function replayOrRun(
   token: string | undefined,
   hash: string,
   run: () => Promise<StoredResponse>,
+  /** The header the token came in, for the messages (the OCS dialect sends an Idempotency-Key). */
+  header = 'opc-retry-token',
 ): Promise<StoredResponse> {
   if (!token) return run();
   const db = deps.database.db;
@@ -55,14 +57,14 @@ export async function replayOrRun(
   await deleteRetryTokensBefore(db, tenantId, now - RETRY_TOKEN_TTL_MS);
   if (!(await claimRetryToken(db, { tenant_id: tenantId, token, request_hash: hash, response: '', created_at: now }))) {
     const seen = await findRetryToken(db, tenantId, token);
-    if (seen && seen.request_hash !== hash) throw retryTokenReused();
+    if (seen && seen.request_hash !== hash) throw retryTokenReused(header);
     if (seen && seen.response !== '' && seen.response !== COMMITTED) return JSON.parse(seen.response) as StoredResponse;
     const abandoned = seen !== undefined && seen.created_at < now - deps.config.workerLeaseMs;
     if (abandoned && seen.response === COMMITTED) {
-      throw ruleConflict('the request with this opc-retry-token was carried out, but its answer was lost when the service stopped; read the resource instead of retrying');
+      throw ruleConflict(`the request with this ${header} was carried out, but its answer was lost when the service stopped; read the resource instead of retrying`);
     }
     if (!abandoned || !(await takeOverRetryToken(db, tenantId, token, seen.created_at, now))) {
-      throw incorrectState('a request with this opc-retry-token is still being processed; retry shortly');
+      throw incorrectState(`a request with this ${header} is still being processed; retry shortly`);
     }
   }
   let finished = false;
@@ -70,7 +72,7 @@ export async function replayOrRun(
     // Work the operation leaves behind (a worker woken in its context) is not part of it.
     if (finished) return;
     if (!(await markRetryTokenCommitted(trx, tenantId, token, now, COMMITTED))) {
-      throw incorrectState('another request with this opc-retry-token took it over; retry to read its answer');
+      throw incorrectState(`another request with this ${header} took it over; retry to read its answer`);
     }
   };
   let response: StoredResponse;
