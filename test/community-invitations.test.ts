@@ -201,6 +201,8 @@ describe('community invitations: invite → accept → confirm', () => {
     assert.deepEqual(await page(2), ['p3@page.test', 'p4@page.test'], 'the page after the first, by where it ended');
     assert.deepEqual(await page(4), ['p5@page.test']);
     assert.deepEqual(await page(6), []);
+    assert.deepEqual(await page(3), ['p4@page.test', 'p5@page.test'], 'a jump to a position no page ended at');
+    assert.deepEqual(await page(3), ['p4@page.test', 'p5@page.test'], 'the same page again, now sought from the row before it');
 
     const [first] = (await ocs(t, owner.adminToken, 'GET', `/Communities/${community.Id}/Invitations?skip=0&count=1`, undefined, 200)).body;
     await ocs(t, owner.adminToken, 'DELETE', `/Communities/${community.Id}/Invitations/${first.Id}`, undefined, 204);

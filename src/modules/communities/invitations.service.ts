@@ -122,10 +122,14 @@ export async function listInvitations(deps: ServiceDeps, actor: Principal, commu
   requireRight(access, R.ViewCommunityDetails, 'list the invitations of this community');
   const now = deps.clock.now();
   const list = invitationListOf(communityId, access.membership.tenant_id);
-  const cursors = skipCursorsOf(deps.database);
-  const rows = await repo.listInvitationsOfCommunity(deps.database.db, communityId, access.membership.tenant_id, cursors.startOf(list, paging.skip, now), paging.count);
-  const last = rows[rows.length - 1];
-  cursors.remember(list, paging.skip, rows.length, last && { key: last.created_at, id: last.id }, now);
+  const rows = await skipCursorsOf(deps.database).page(
+    list,
+    paging.skip,
+    paging.count,
+    now,
+    (start, limit) => repo.listInvitationsOfCommunity(deps.database.db, communityId, access.membership.tenant_id, start, limit),
+    (row) => ({ key: row.created_at, id: row.id }),
+  );
   return rows.map((r) => toInvitation(r, access.community.name, now));
 }
 
