@@ -4,10 +4,12 @@ export async function findDelivery(db: Executor, jobId: string) {
   return db.selectFrom('mail_deliveries').selectAll().where('job_id', '=', jobId).executeTakeFirst();
 }
 
-export async function insertDelivery(db: Executor, jobId: string, messageId: string, recipient: string, now: number) {
+/** Records several deliveries in one statement (a row already there stays). */
+export async function insertDeliveries(db: Executor, rows: ReadonlyArray<{ jobId: string; messageId: string; recipient: string; now: number }>) {
+  if (rows.length === 0) return;
   await db
     .insertInto('mail_deliveries')
-    .values({ job_id: jobId, message_id: messageId, recipient, delivered_at: now })
+    .values(rows.map((r) => ({ job_id: r.jobId, message_id: r.messageId, recipient: r.recipient, delivered_at: r.now })))
     .onConflict((oc) => oc.column('job_id').doNothing())
     .execute();
 }
