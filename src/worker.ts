@@ -4,7 +4,7 @@ import type { Database } from './platform/db/index.js';
 import type { Logger } from './platform/log.js';
 import { SEND_MAIL, sendMailHandler } from './platform/mail/mail.jobs.js';
 import type { Mailer } from './platform/mail/mailer.js';
-import { createWorker, type JobHandler, type Worker } from './platform/outbox/worker.js';
+import { createWorker, workerGroup, type JobHandler, type Worker } from './platform/outbox/worker.js';
 import { communityJobHandlers } from './modules/communities/communities.jobs.js';
 import { organizationJobHandlers } from './modules/organizations/organizations.jobs.js';
 import { governanceJobHandlers } from './modules/governance/governance.jobs.js';
@@ -19,17 +19,13 @@ export function buildWorker(deps: { config: Config; database: Database; clock: C
   for (const [type, handler] of governanceJobHandlers(serviceDeps)) handlers.set(type, handler);
   handlers.set(HOUSEKEEPING, housekeepingHandler(serviceDeps));
   const log = deps.log.child({ component: 'worker' });
-  const worker = createWorker({
-    database: deps.database,
-    clock: deps.clock,
-    log,
-    handlers,
-    pollMs: deps.config.workerPollMs,
-    leaseMs: deps.config.workerLeaseMs,
-    // Emails go out side by side over the pooled SMTP transport; everything else runs in order.
-    batchSize: 100,
-    concurrentTypes: new Set([SEND_MAIL]),
-  });
+  const common = { database: deps.database, clock: deps.clock, log, handlers, pollMs: deps.config.workerPollMs, leaseMs: deps.config.workerLeaseMs, batchSize: 100 };
+  // Two lanes, so a slow mail server never holds up work requests and expiries: emails go out
+  // side by side over the pooled SMTP transport; every other job runs in order in its own lane.
+  const worker = workerGroup([
+    createWorker({ ...common, lane: { only: [SEND_MAIL] }, concurrentTypes: new Set([SEND_MAIL]) }),
+    createWorker({ ...common, lane: { except: [SEND_MAIL] } }),
+  ]);
   return {
     ...worker,
     // A started worker makes sure the hourly housekeeping job exists (a no-op when it does).

@@ -8,7 +8,7 @@ import { enqueueMail } from '../src/platform/mail/mail.jobs.js';
 import { messageIdFor } from '../src/platform/mail/mailer.js';
 import { enqueue, type OutboxJob } from '../src/platform/outbox/outbox.js';
 import { findJob } from '../src/platform/outbox/outbox.repo.js';
-import { createWorker, retryDelayMs, type JobHandler } from '../src/platform/outbox/worker.js';
+import { createWorker, retryDelayMs, workerGroup, type JobHandler } from '../src/platform/outbox/worker.js';
 import { createTestDatabase, createTestApp, operator, type TestDatabase } from './support/app.js';
 import { decodeQuotedPrintable } from './support/smtp.js';
 
@@ -161,6 +161,25 @@ describe('outbox and worker', () => {
       'the failed job waits for its retry; every other is done',
     );
     assert.equal(states[3]?.last_error, 'this one fails');
+  });
+
+  test('workers in lanes: a job stuck in one lane (a slow mail server) does not hold up the other', async () => {
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const done: string[] = [];
+    const handlers = new Map<string, JobHandler>([
+      ['slow-mail', async () => stuck],
+      ['work', async (job) => void done.push(job.id)],
+    ]);
+    const common = { database: store.database, clock, log, handlers, pollMs: 20, leaseMs: 60_000 };
+    const group = workerGroup([createWorker({ ...common, lane: { only: ['slow-mail'] } }), createWorker({ ...common, lane: { except: ['slow-mail'] } })]);
+    await put('slow-mail');
+    const work = await put('work');
+    group.start();
+    for (let i = 0; i < 100 && done.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(done, [work], 'the work job ran while the mail job hung');
+    release();
+    await group.stop();
   });
 
   test('a started worker picks up new jobs by itself and stops cleanly', async () => {

@@ -23,6 +23,12 @@ export async function deleteFinishedJobs(db: Executor, before: number): Promise<
  * died) is due again. On PostgreSQL, SKIP LOCKED lets many workers claim side by side; the guarded
  * UPDATE makes a claim win at most once on either engine.
  */
+/** Which job types a worker claims: only these, or all but these (a worker per lane, see src/worker.ts). */
+export interface JobLane {
+  only?: readonly string[];
+  except?: readonly string[];
+}
+
 export async function claimDueJobs(
   db: Executor,
   dialect: DialectCapabilities,
@@ -30,6 +36,7 @@ export async function claimDueJobs(
   now: number,
   leaseMs: number,
   limit: number,
+  lane: JobLane = {},
 ): Promise<OutboxJobRow[]> {
   let due = db
     .selectFrom('outbox_jobs')
@@ -37,6 +44,8 @@ export async function claimDueJobs(
     .where('status', '=', 'pending')
     .where('run_at', '<=', now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .$if(lane.only !== undefined, (qb) => qb.where('type', 'in', lane.only!))
+    .$if(lane.except !== undefined, (qb) => qb.where('type', 'not in', lane.except!))
     .orderBy('run_at')
     .limit(limit);
   if (dialect.supportsSkipLocked) due = due.forUpdate().skipLocked();

@@ -6,7 +6,7 @@ import { newGuid } from '../ids.js';
 import { servedFirstOnSqlite } from '../db/sqlite-dialect.js';
 import type { Logger } from '../log.js';
 import type { OutboxJob } from './outbox.js';
-import { claimDueJobs, completeJobs, failJob } from './outbox.repo.js';
+import { claimDueJobs, completeJobs, failJob, type JobLane } from './outbox.repo.js';
 
 /** A handler must be idempotent on job.id: the worker is at-least-once. */
 export type JobHandler = (job: OutboxJob) => Promise<void>;
@@ -25,6 +25,8 @@ export interface WorkerOptions {
    * sending mail); every other job of the batch runs alone, in claim order.
    */
   concurrentTypes?: ReadonlySet<string>;
+  /** The job types this worker claims (default: all). */
+  lane?: JobLane;
 }
 
 export interface Worker {
@@ -35,6 +37,27 @@ export interface Worker {
   drain(): Promise<number>;
   /** Stops polling and waits for the job in hand to finish. */
   stop(): Promise<void>;
+}
+
+/** Workers side by side as one: each wakes, drains and stops with the others. */
+export function workerGroup(workers: readonly Worker[]): Worker {
+  return {
+    start: () => workers.forEach((w) => w.start()),
+    wake: () => workers.forEach((w) => w.wake()),
+    async drain() {
+      // A job of one lane may queue one of another (a work request its email): until all are idle.
+      let total = 0;
+      for (;;) {
+        let round = 0;
+        for (const w of workers) round += await w.drain();
+        if (round === 0) return total;
+        total += round;
+      }
+    },
+    async stop() {
+      await Promise.all(workers.map((w) => w.stop()));
+    },
+  };
 }
 
 /** Exponential backoff: 1 s, 2 s, 4 s … capped at 5 minutes. */
@@ -106,7 +129,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function drain(): Promise<number> {
     let processed = 0;
     while (!stopping) {
-      const rows = await claimDueJobs(database.db, database.dialect, workerId, clock.now(), leaseMs, batchSize);
+      const rows = await claimDueJobs(database.db, database.dialect, workerId, clock.now(), leaseMs, batchSize, options.lane);
       if (rows.length === 0) return processed;
       await runBatch(rows);
       processed += rows.length;
