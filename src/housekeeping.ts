@@ -1,5 +1,6 @@
 import { forgetExpiredTokens } from './modules/identity/identity.service.js';
 import { forgetExpiredSessions } from './modules/identity/sessions.service.js';
+import { forgetExpiredRetryTokens } from './modules/organizations/retry-tokens.service.js';
 import type { ServiceDeps } from './platform/deps.js';
 import { deleteDeliveriesBefore } from './platform/mail/mail.repo.js';
 import { enqueueOnce } from './platform/outbox/outbox.js';
@@ -19,12 +20,13 @@ export async function scheduleHousekeeping(deps: ServiceDeps): Promise<void> {
   await enqueueOnce(deps.database.db, now, jobIdFor(now), { type: HOUSEKEEPING, payload: {}, runAt: now });
 }
 
-/** Forgets expired tokens and console sessions and old finished jobs, then schedules the next run. */
+/** Forgets expired tokens, console sessions and retry tokens and old finished jobs, then schedules the next run. */
 export function housekeepingHandler(deps: ServiceDeps): JobHandler {
   return async () => {
     const now = deps.clock.now();
     await forgetExpiredTokens(deps);
     await forgetExpiredSessions(deps);
+    await forgetExpiredRetryTokens(deps);
     await deleteFinishedJobs(deps.database.db, now - FINISHED_JOB_RETENTION_MS);
     await deleteDeliveriesBefore(deps.database.db, now - FINISHED_JOB_RETENTION_MS);
     const next = (Math.floor(now / PERIOD_MS) + 1) * PERIOD_MS;

@@ -26,4 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('org_recipient_invitations')
     .columns(['tenant_id', 'created_at', 'id'])
     .execute();
+
+  // Housekeeping forgets retry tokens by age, all tenants at once (requests no longer sweep).
+  await db.schema.createIndex('ix_org_retry_tokens_created_at').on('org_retry_tokens').column('created_at').execute();
 }

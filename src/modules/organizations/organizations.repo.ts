@@ -269,8 +269,14 @@ export async function releaseRetryToken(db: Executor, tenantId: string, token: s
   await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('token', '=', token).where('created_at', '=', claimedAt).where('response', '=', '').execute();
 }
 
-export async function deleteRetryTokensBefore(db: Executor, tenantId: string, before: number): Promise<void> {
-  await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('created_at', '<', before).execute();
+/** Forgets one token used before `before` (its 24 h are over), so it can be claimed anew. */
+export async function forgetRetryTokenUsedBefore(db: Executor, tenantId: string, token: string, before: number): Promise<void> {
+  await db.deleteFrom('org_retry_tokens').where('tenant_id', '=', tenantId).where('token', '=', token).where('created_at', '<', before).execute();
+}
+
+/** Housekeeping: every token older than `before`, all tenants at once (indexed on created_at). */
+export async function deleteRetryTokensBefore(db: Executor, before: number): Promise<void> {
+  await db.deleteFrom('org_retry_tokens').where('created_at', '<', before).execute();
 }
 
 /** Hook for metering (issue 6): all mapping rows of the tenancies, oldest first. */

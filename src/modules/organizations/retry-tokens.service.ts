@@ -5,8 +5,9 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { incorrectState, retryTokenReused, ruleConflict } from './organizations.errors.js';
 import {
   claimRetryToken,
-  completeRetryToken,
   deleteRetryTokensBefore,
+  completeRetryToken,
+  forgetRetryTokenUsedBefore,
   findRetryToken,
   markRetryTokenCommitted,
   releaseRetryToken,
@@ -26,6 +27,11 @@ export interface StoredResponse {
 
 export const requestHash = (method: string, path: string, body: Buffer | undefined) =>
   createHash('sha256').update(`${method} ${path}\n`).update(body ?? Buffer.alloc(0)).digest('hex');
+
+/** Housekeeping: forgets the tokens of every tenant used more than 24 h ago. */
+export async function forgetExpiredRetryTokens(deps: ServiceDeps): Promise<void> {
+  await deleteRetryTokensBefore(deps.database.db, deps.clock.now() - RETRY_TOKEN_TTL_MS);
+}
 
 /**
  * opc-retry-token (24 h): the same token with the same request replays the first successful answer;
@@ -53,9 +59,14 @@ export async function replayOrRun(
   if (!token) return run();
   const db = deps.database.db;
   const now = deps.clock.now();
-  // Tokens older than 24 h are forgotten (the tenancy's own, by the primary key's prefix).
-  await deleteRetryTokensBefore(db, tenantId, now - RETRY_TOKEN_TTL_MS);
-  if (!(await claimRetryToken(db, { tenant_id: tenantId, token, request_hash: hash, response: '', created_at: now }))) {
+  const claim = () => claimRetryToken(db, { tenant_id: tenantId, token, request_hash: hash, response: '', created_at: now });
+  // A token used more than 24 h ago is new again (housekeeping deletes old ones hourly).
+  let claimed = await claim();
+  if (!claimed) {
+    await forgetRetryTokenUsedBefore(db, tenantId, token, now - RETRY_TOKEN_TTL_MS);
+    claimed = await claim();
+  }
+  if (!claimed) {
     const seen = await findRetryToken(db, tenantId, token);
     if (seen && seen.request_hash !== hash) throw retryTokenReused(header);
     if (seen && seen.response !== '' && seen.response !== COMMITTED) return JSON.parse(seen.response) as StoredResponse;
