@@ -27,6 +27,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['tenant_id', 'created_at', 'id'])
     .execute();
 
+  // The child limit counts a sender's pending invitations from this index alone.
+  await db.schema
+    .createIndex('ix_org_sender_invitations_tenant_id_status_expires_at')
+    .on('org_sender_invitations')
+    .columns(['tenant_id', 'status', 'expires_at'])
+    .execute();
+
   // Housekeeping forgets retry tokens by age, all tenants at once (requests no longer sweep).
   await db.schema.createIndex('ix_org_retry_tokens_created_at').on('org_retry_tokens').column('created_at').execute();
 }

@@ -138,13 +138,18 @@ async function expireRecipientSide(trx: Trx, senderInvitationIds: string[], now:
     .execute();
 }
 
-export async function countPendingInvitations(db: Executor, tenantId: string, now: number): Promise<number> {
-  const row = await db
+/** Pending invitations of a sender, counted up to `upTo` (the child limit needs no more), from an index alone. */
+export async function countPendingInvitations(db: Executor, tenantId: string, now: number, upTo: number): Promise<number> {
+  const pending = db
     .selectFrom('org_sender_invitations')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .select('expires_at')
     .where('tenant_id', '=', tenantId)
     .where('status', '=', 'PENDING')
     .where('expires_at', '>', now)
+    .limit(upTo);
+  const row = await db
+    .selectFrom(pending.as('pending'))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -184,7 +184,7 @@ export async function createSenderInvitation(
       if (wait !== null) throw tooManyInvitations(config.invitationsPerDay, wait);
       await repo.expireDueForPair(trx, sender.id, recipient.id, now);
       const children = org ? await countActiveChildren(trx, org.id) : 0;
-      if (!governanceRequest && children + (await repo.countPendingInvitations(trx, sender.id, now)) >= config.organizationChildLimit) {
+      if (!governanceRequest && children + (await repo.countPendingInvitations(trx, sender.id, now, config.organizationChildLimit)) >= config.organizationChildLimit) {
         throw limitExceeded(`this organization has reached its limit of ${config.organizationChildLimit} child tenancies (joined and invited)`);
       }
       const row: repo.SenderInvitationRow = {
