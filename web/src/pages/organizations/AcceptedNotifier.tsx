@@ -4,12 +4,13 @@ import { useSession } from '../../session';
 import { listPage, OCI, type SenderInvitation } from './model';
 
 /**
- * Tells the sender when a recipient accepts one of its organization invitations: polls the
- * pending sent invitations and announces those that became ACCEPTED.
+ * Tells the sender when a recipient accepts one of its organization invitations: polls the sent
+ * invitations and announces each that is ACCEPTED now and was not at the previous poll (or did not
+ * exist yet: an invitation can be sent and accepted between two polls).
  */
 export function AcceptedNotifier() {
   const { tenant } = useSession();
-  const pending = useRef<Map<string, SenderInvitation> | null>(null);
+  const statusAtLastPoll = useRef<Map<string, string> | null>(null);
   const [notes, setNotes] = useState<{ id: string; text: string }[]>([]);
   useEffect(() => {
     let stopped = false;
@@ -18,19 +19,20 @@ export function AcceptedNotifier() {
       try {
         const { items } = await listPage<SenderInvitation>(`${OCI}/senderInvitations`, { compartmentId: tenant.ocid, limit: 100 });
         if (stopped) return;
-        const before = pending.current;
+        const before = statusAtLastPoll.current;
         if (before) {
-          const accepted = items.filter((i) => i.status === 'ACCEPTED' && before.has(i.id));
+          const accepted = items.filter((i) => i.status === 'ACCEPTED' && before.get(i.id) !== 'ACCEPTED');
           if (accepted.length)
             setNotes((n) => [
               ...n,
               ...accepted.map((i) => ({ id: i.id, text: `Invitation ${i.displayName ? `“${i.displayName}” ` : ''}accepted by tenancy ${i.recipientTenancyId}.` })),
             ]);
         }
-        pending.current = new Map(items.filter((i) => i.status === 'PENDING').map((i) => [i.id, i]));
+        statusAtLastPoll.current = new Map(items.map((i) => [i.id, i.status]));
       } catch (error) {
-        // A tenancy without Organizations permission gets no notifications; nothing else to tell.
-        if (error instanceof ApiError && error.status >= 400 && error.status < 500) return;
+        // A user without Organizations permission (404 NotAuthorizedOrNotFound) or without a session
+        // (401) gets no notifications; anything else (a 429, a restart) is passing: keep polling.
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403 || error.status === 404)) return;
       }
       if (!stopped) timer = setTimeout(check, 3000);
     };
