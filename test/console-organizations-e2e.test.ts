@@ -25,6 +25,13 @@ describe('the web console in Chromium: organizations, as users of different tena
     await carol.getByText('Governance & Administration › Organization Management › Tenancies').waitFor();
     await carol.getByText('Your tenancy is not in an organization yet').waitFor();
     await shot(carol, 'tenancies-before');
+    // A governance rule to pick in the invitation's governance step (set up over the API, with Carol's session).
+    const { csrfToken } = await (await carol.request.get(`${stage.url}/console/api/session`)).json();
+    const ruleRes = await carol.request.post(`${stage.url}/20220504/governanceRules`, {
+      headers: { 'x-csrf-token': csrfToken },
+      data: { compartmentId: parent.ocid, displayName: 'team quotas', type: 'QUOTA', creationOption: 'TEMPLATE', template: { type: 'QUOTA', displayName: 'team quotas', statements: ['zero resource-manager quotas in tenancy'] } },
+    });
+    assert.equal(ruleRes.status(), 200, await ruleRes.text());
 
     await carol.getByRole('button', { name: 'Invite tenancy' }).click();
     const panel = carol.getByRole('dialog', { name: 'Invite tenancy' });
@@ -43,9 +50,15 @@ describe('the web console in Chromium: organizations, as users of different tena
     await shot(carol, 'invite-step-1-tenancy-details');
     await panel.getByRole('button', { name: 'Next' }).click();
 
-    await panel.getByText('No governance rules on this server yet.').waitFor();
     for (const filter of ['All', 'Allowed regions', 'Quota policies', 'Tags']) await panel.getByRole('radio', { name: filter, exact: true }).waitFor();
-    assert.equal(await panel.getByLabel('Require tenancy to join organization governance').isChecked(), true);
+    await panel.getByLabel('Select team quotas').check();
+    const requireGovernance = panel.getByLabel('Require tenancy to join organization governance');
+    assert.equal(await requireGovernance.isChecked(), true);
+    // Rules reach only a tenancy that joins governance.
+    await requireGovernance.uncheck();
+    await panel.getByRole('button', { name: 'Next' }).click();
+    await panel.getByRole('alert').getByText('Governance rules apply only to a tenancy that joins organization governance').waitFor();
+    await requireGovernance.check();
     await shot(carol, 'invite-step-2-governance-rules');
     await panel.getByRole('button', { name: 'Next' }).click();
 
@@ -54,6 +67,7 @@ describe('the web console in Chromium: organizations, as users of different tena
     await review.getByRole('heading', { name: 'Governance rules' }).waitFor();
     assert.match(await review.innerText(), /costCenter=cc-42/);
     assert.match(await review.innerText(), /Join organization governance\s+Required/);
+    assert.match(await review.innerText(), /Rules\s+team quotas/);
     await shot(carol, 'invite-step-3-review');
     await review.getByRole('button', { name: 'Invite tenancy' }).click();
     await panel.getByText('The invitation is sent').waitFor();
@@ -83,6 +97,9 @@ describe('the web console in Chromium: organizations, as users of different tena
     await carol.getByText(`Invitation “Join Acme Group” accepted by tenancy ${child.ocid}.`).waitFor();
     await sentRow.getByRole('cell', { name: 'Accepted' }).waitFor();
     await shot(carol, 'sender-notified-accepted');
+    // The rule picked in the invitation is in force on the child now that it joined governance.
+    const enforced = await (await dave.request.get(`${stage.url}/20220504/enforcedGovernanceRules?compartmentId=${encodeURIComponent(child.ocid)}`)).json();
+    assert.deepEqual(enforced.items.map((r: { governanceRuleDisplayName: string }) => r.governanceRuleDisplayName), ['team quotas']);
 
     await nav.getByRole('link', { name: 'Tenancies' }).click();
     const childRow = carol.getByRole('row').filter({ hasText: child.ocid });
@@ -96,10 +113,29 @@ describe('the web console in Chromium: organizations, as users of different tena
     await shot(carol, 'tenancies-after');
 
     // Subscriptions: the child is mapped to the organization's default subscription.
+    // Usage of both tenancies on the organization's default subscription, priced by its rate card.
+    await stage.operator('PUT', `/subscriptions/${parent.subscriptionId}/rate-card`, { items: [{ service: 'compute', unit: 'OCPU-hours', unitPrice: 2, currency: 'USD' }] });
+    const now = new Date().toISOString();
+    const use = (id: string, tenancyId: string, quantity: number) => ({ id: `${tag}-${id}`, tenancyId, service: 'compute', resource: 'vm', quantity, unit: 'OCPU-hours', time: now });
+    await stage.operator('POST', '/usage', { records: [use('1', child.ocid, 3), use('2', parent.ocid, 1)] });
     await nav.getByRole('link', { name: 'Subscriptions' }).click();
     await carol.getByRole('row').filter({ hasText: child.name }).getByRole('cell', { name: 'Default', exact: true }).waitFor();
-    await carol.getByText('No cost report on this server yet').waitFor();
-    await shot(carol, 'subscriptions');
+    // Cost analysis: this month's cost per subscription, then the usage per tenant.
+    const costs = carol.getByRole('table', { name: /^Cost by subscription, per day/ });
+    const costRow = costs.getByRole('row').filter({ hasText: parent.subscriptionId });
+    await costRow.getByRole('cell', { name: '4 OCPU-hours' }).waitFor();
+    await costRow.getByRole('cell', { name: '8.00 USD' }).waitFor();
+    assert.deepEqual(await costs.getByRole('columnheader').allInnerTexts(), ['Date', 'Subscription', 'Usage', 'Cost']);
+    await shot(carol, 'subscriptions-cost-analysis');
+    const filters = carol.getByRole('form', { name: 'Cost analysis filters' });
+    await filters.getByLabel('Show').selectOption({ label: 'Usage' });
+    await filters.getByLabel('Grouping dimensions').selectOption({ label: 'Tenant name' });
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    const usage = carol.getByRole('table', { name: /^Usage by tenant name/ });
+    await usage.getByRole('row').filter({ hasText: child.name }).getByRole('cell', { name: '3 OCPU-hours' }).waitFor();
+    await usage.getByRole('row').filter({ hasText: parent.name }).getByRole('cell', { name: '1 OCPU-hours' }).waitFor();
+    assert.deepEqual(await usage.getByRole('columnheader').allInnerTexts(), ['Date', 'Tenant name', 'Usage']);
+    await shot(carol, 'subscriptions-usage-by-tenant');
     // The parent maps the child back to the child's own subscription.
     const mapping = carol.getByRole('form', { name: 'Map a tenancy to a subscription' });
     await mapping.getByRole('combobox').selectOption({ label: child.name });

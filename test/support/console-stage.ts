@@ -86,6 +86,13 @@ export function consoleStage() {
       return (await res.json()) as { id: string };
     },
 
+    /** An operator API call (rate cards, usage records, …); fails the test unless it succeeds. */
+    async operator(method: string, url: string, body: unknown): Promise<any> {
+      const res = await operator(method, url, body);
+      assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
+      return res.json();
+    },
+
     async namespace(tenantId: string, id: string): Promise<void> {
       assert.equal((await operator('POST', `/tenants/${tenantId}/namespaces`, { id })).status, 201);
     },

@@ -4,7 +4,7 @@ import { useSession } from '../../session';
 import { ErrorText, Field, Pane, useAction, useLoad } from '../../ui';
 import { WorkRequestProgress } from './WorkRequestProgress';
 import { OCI, words, type SenderInvitation } from './model';
-import { includeTenancy, listGovernanceRules, RULE_FILTERS, type GovernanceRule, type RuleFilter } from './governance';
+import { listGovernanceRules, RULE_FILTERS, type GovernanceRule, type RuleFilter } from './governance';
 
 const STEPS = ['Tenancy details', 'Governance rules', 'Review'] as const;
 
@@ -39,6 +39,9 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
       if (!/^ocid1\.tenancy\./.test(recipient.trim())) return setStepError('The recipient tenancy OCID starts with ocid1.tenancy.');
       if (email.trim().toLowerCase() !== emailAgain.trim().toLowerCase()) return setStepError('The two recipient email addresses differ: enter the same address twice.');
     }
+    if (step === 1 && !requireGovernance && pickedRules.length > 0) {
+      return setStepError('Governance rules apply only to a tenancy that joins organization governance: require it, or clear the selected rules.');
+    }
     setStep(step + 1);
   };
 
@@ -46,6 +49,9 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
   const allRules = rules.data?.rules ?? [];
   const orgWide = allRules.filter((r) => r.organizationWide);
   const selectedRules = allRules.filter((r) => r.organizationWide || chosen.has(r.id));
+  // Organization-wide rules reach every tenancy that joins governance on their own; the others
+  // picked here travel with the invitation and are attached when the recipient joins.
+  const pickedRules = selectedRules.filter((r) => !r.organizationWide);
 
   const send = async () => {
     await action.run(async () => {
@@ -56,10 +62,9 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
         ...(name.trim() ? { displayName: name.trim() } : {}),
         subjects: requireGovernance ? ['LINK', 'GOVERNANCE'] : ['LINK'],
         ...(Object.keys(freeformTags).length ? { freeformTags } : {}),
+        ...(requireGovernance && pickedRules.length ? { governanceRuleIds: pickedRules.map((r) => r.id) } : {}),
       });
       setSent({ invitation: res.body, workRequestId: res.headers.get('opc-work-request-id') });
-      // The rules picked for this tenancy apply to it once it joins governance.
-      for (const rule of selectedRules.filter((r) => !r.organizationWide)) await includeTenancy(rule.id, recipient.trim());
     });
   };
 
@@ -134,8 +139,19 @@ export function InviteTenancy({ onClose, onSent }: { onClose: () => void; onSent
             <input type="checkbox" checked={requireGovernance} onChange={(e) => setRequireGovernance(e.target.checked)} />
             Require tenancy to join organization governance
           </label>
+          {stepError ? (
+            <p className="error" role="alert">
+              {stepError}
+            </p>
+          ) : null}
           <div className="actions">
-            <button type="button" onClick={() => setStep(0)}>
+            <button
+              type="button"
+              onClick={() => {
+                setStepError('');
+                setStep(0);
+              }}
+            >
               Back
             </button>
             <button type="submit" className="primary">

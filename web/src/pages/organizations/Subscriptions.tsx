@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { useSession } from '../../session';
 import { ErrorText, Field, formatTime, Loading, useAction, useLoad } from '../../ui';
+import { CostAnalysis } from './CostAnalysis';
 import { listPage, OCI, organizationOf, words, type OrganizationTenancy } from './model';
 
 interface Subscription {
@@ -135,8 +136,7 @@ export function Subscriptions() {
           </button>
         </form>
       ) : null}
-      <h2>Cost report</h2>
-      <p className="empty">No cost report on this server yet: Tenantry records usage (operator API) but serves no usage or cost API that the console could chart.</p>
+      <CostAnalysis tenancyId={tenant.ocid} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { api, ApiError } from '../../api';
+import { ApiError } from '../../api';
 import { listPage } from './model';
 
 // Governance rules live in the /20220504 API. A server without it answers 404 (or 501): the
@@ -45,9 +45,4 @@ export async function listGovernanceRules(compartmentId: string): Promise<{ serv
     }),
   );
   return { served: true, rules };
-}
-
-/** Attaches a rule to one tenancy (an inclusion criterion of type TENANCY). */
-export function includeTenancy(ruleId: string, tenancyId: string) {
-  return api('POST', `${GR}/inclusionCriteria`, { governanceRuleId: ruleId, type: 'TENANCY', association: { type: 'TENANCY', tenancyId } });
 }
