@@ -49,6 +49,23 @@ describe('hardening of the HTTP surface', () => {
     assert.match(answer, /connection: close/i);
   });
 
+  test('a HEAD request the HTTP parser refuses is answered without a body (the envelope only for other methods)', async () => {
+    const answerTo = async (method: string) => {
+      const socket = net.connect(server.port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`${method} /20230401/senderInvitations HTTP/1.1\r\nHost: x\r\nbad header line\r\n\r\n`);
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+      await new Promise((resolve) => socket.once('close', resolve));
+      return answer;
+    };
+    const head = await answerTo('HEAD');
+    assert.match(head, /^HTTP\/1\.1 400 /);
+    assert.ok(head.endsWith('\r\n\r\n'), `nothing after the headers: ${JSON.stringify(head)}`);
+    const get = await answerTo('GET');
+    assert.match(get, /\r\n\r\n\{"code":/, 'GET gets the OCI envelope');
+  });
+
   test('an oversized body is refused early, in the envelope of its dialect', async () => {
     const huge = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), adminEmail: 'a@b.test' });
     const admin = await post('/admin/v1/tenants', huge, { authorization: `Bearer ${operatorToken}` });

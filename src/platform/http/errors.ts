@@ -105,13 +105,14 @@ export function clientError(error: ConnectionError, socket: Socket): void {
   // Node hands over the bytes it could not parse (a Buffer, whatever Fastify's type says).
   const raw: unknown = error.rawPacket;
   const packet = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-  const target = /^[A-Za-z]+ (\S+)/.exec(packet.toString('latin1', 0, 8192))?.[1] ?? '/';
+  const [, method = '', target = '/'] = /^([A-Za-z]+) (\S+)/.exec(packet.toString('latin1', 0, 8192)) ?? [];
   const requestId = randomUUID().replace(/-/g, '').toUpperCase();
   const answer = envelope(dialectOf(target), new AppError('invalid', status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST', message), requestId, status);
   const body = JSON.stringify(answer.body);
   const headers = Object.entries({ ...answer.headers, 'opc-request-id': requestId }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  // An answer to HEAD carries no body: its client would read the bytes as a next answer.
   if (socket.writable) {
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}connection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}connection: close\r\n\r\n${method.toUpperCase() === 'HEAD' ? '' : body}`);
   } else {
     socket.destroy();
   }
