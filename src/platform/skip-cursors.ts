@@ -1,13 +1,7 @@
 import type { Database } from './db/index.js';
 import { BoundedCache } from './bounded-cache.js';
+import type { PageStart, RowKey } from './paging.js';
 
-export interface RowKey {
-  key: string | number;
-  id: string;
-}
-
-/** Where a skip/count page starts: an offset to walk, or just after a row (one index seek). */
-export type SkipStart = { offset: number } | { after: RowKey };
 
 const TTL_MS = 60_000;
 
@@ -38,7 +32,7 @@ export class SkipCursors {
     skip: number,
     count: number,
     now: number,
-    fetch: (start: SkipStart, limit: number) => Promise<T[]>,
+    fetch: (start: PageStart, limit: number) => Promise<T[]>,
     keyOf: (row: T) => RowKey,
   ): Promise<T[]> {
     const known = skip === 0 ? undefined : this.#entries.get(this.#key(list, skip));

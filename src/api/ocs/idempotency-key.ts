@@ -3,6 +3,7 @@ import type { ServiceDeps } from '../../platform/deps.js';
 import { invalid } from '../../platform/errors.js';
 import { principalOf } from '../../platform/http/auth.js';
 import { replayOrRun, requestHash, type StoredResponse } from '../../modules/organizations/retry-tokens.service.js';
+import { send } from '../oci/oci-http.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Headers of an answer that belong to it (the rest Fastify sets again when it is replayed). */
@@ -29,16 +30,14 @@ export function idempotencyKeys(app: FastifyInstance, deps: ServiceDeps): void {
       const hash = requestHash(request.method, request.url.split('?')[0].toLowerCase(), request.rawBody);
       const run = () => captured(() => handler.call(this, request, reply), reply);
       const response = await replayOrRun(deps, actor.tenantId ?? '', header, hash, run, 'Idempotency-Key');
-      reply.status(response.status);
-      for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
-      return response.body === undefined ? reply.send() : reply.send(response.body);
+      return send(reply, response);
     };
   });
 }
 
 /** Runs a route handler without letting it send: what it would have sent, to store and send once. */
 async function captured(run: () => unknown, reply: FastifyReply): Promise<StoredResponse> {
-  const send = reply.send;
+  const realSend = reply.send;
   let answer: StoredResponse | undefined;
   // Returns nothing rather than the reply: a handler's `return reply.send(x)` would otherwise hand
   // back the reply, a thenable that settles only once the answer went out, which it never does here.
@@ -50,7 +49,7 @@ async function captured(run: () => unknown, reply: FastifyReply): Promise<Stored
     const returned = await run();
     return answer ?? { status: reply.statusCode, headers: keptHeaders(reply), body: returned };
   } finally {
-    reply.send = send;
+    reply.send = realSend;
   }
 }
 

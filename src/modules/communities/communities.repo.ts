@@ -1,6 +1,6 @@
 import type { Executor, Trx } from '../../platform/db/index.js';
 import type { CommunitiesTable, CommunityInvitationsTable, CommunityTenantsTable, RolesTable } from '../../platform/db/schema.js';
-import type { SkipStart } from '../../platform/skip-cursors.js';
+import type { PageStart } from '../../platform/paging.js';
 
 export type CommunityRow = CommunitiesTable;
 export type CommunityTenantRow = CommunityTenantsTable;
@@ -300,7 +300,7 @@ export function listInvitationsOfCommunity(
   db: Executor,
   communityId: string,
   issuingTenantId: string,
-  start: SkipStart,
+  start: PageStart,
   count: number,
 ): Promise<InvitationRow[]> {
   const after = 'after' in start ? start.after : undefined;

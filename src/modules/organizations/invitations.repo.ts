@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { DB, Executor, Trx } from '../../platform/db/index.js';
+import type { PageStart, RowKey } from '../../platform/paging.js';
 import type { OrgRecipientInvitationsTable, OrgSenderInvitationsTable } from '../../platform/db/schema.js';
 
 export type SenderInvitationRow = OrgSenderInvitationsTable;
@@ -19,14 +20,14 @@ export interface InvitationFilter {
 
 export interface Page {
   /** An offset, or (keyset) the sort key and id of the row the page starts after. */
-  start: { offset: number } | { after: { key: string | number; id: string } };
+  start: PageStart;
   limit: number;
   sortBy: 'timeCreated' | 'displayName';
   sortOrder: 'ASC' | 'DESC';
 }
 
 /** Keyset paging: the rows after `after` in the list's order, found by one index seek. */
-function afterRow<T extends InvitationTable>(eb: ExpressionBuilder<DB, T>, column: 'created_at' | 'display_name', page: Page, after: { key: string | number; id: string }) {
+function afterRow<T extends InvitationTable>(eb: ExpressionBuilder<DB, T>, column: 'created_at' | 'display_name', page: Page, after: RowKey) {
   const e = eb as unknown as ExpressionBuilder<DB, 'org_sender_invitations'>;
   return e(e.refTuple(column, 'id'), page.sortOrder === 'ASC' ? '>' : '<', e.tuple(after.key as string, after.id));
 }
