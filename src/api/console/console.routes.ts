@@ -7,8 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { sendError } from '../../platform/http/errors.js';
-import { AppError, forbidden, notFound, rateLimited, unauthenticated } from '../../platform/errors.js';
-import { createRateLimiter } from '../../platform/http/rate-limit.js';
+import { AppError, forbidden, notFound, unauthenticated } from '../../platform/errors.js';
 import { getSession, SESSION_TTL_MS, signIn, signOut } from '../../modules/identity/sessions.service.js';
 import { consoleSessionAuth, fromAnotherSite, SESSION_COOKIE, sessionIdOf } from './session-auth.js';
 
@@ -20,14 +19,6 @@ const SignInBody = z.object({
   password: z.string().min(1).max(1024),
   tenantId: z.string().min(1).max(100).optional(),
 });
-
-/**
- * Sign-in attempts per email and per client address: each attempt takes a token (a password
- * check is an argon2 hash, so this also bounds the CPU one client can burn). In process memory,
- * like TENANTRY_RATE_LIMIT; past it 429 with Retry-After, whether the password is right or not.
- */
-const SIGN_IN_PER_EMAIL = { perSecond: 10 / 60, burst: 10 };
-const SIGN_IN_PER_ADDRESS = { perSecond: 1, burst: 100 };
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -50,14 +41,10 @@ export async function consoleRoutes(app: FastifyInstance, opts: { deps: ServiceD
   const setSessionCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number) =>
     reply.setCookie(SESSION_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'strict', secure, maxAge: maxAgeSeconds });
 
-  const attemptsPerEmail = createRateLimiter(SIGN_IN_PER_EMAIL);
-  const attemptsPerAddress = createRateLimiter(SIGN_IN_PER_ADDRESS);
   r.post('/api/sign-in', { schema: { tags, body: SignInBody } }, async (request, reply) => {
     // SameSite cookies do not protect signing in itself: refuse sign-ins another site's page sends.
     if (fromAnotherSite(request, publicOrigin)) throw forbidden('CROSS_SITE_SIGN_IN', 'Sign in from the console itself.');
-    const wait = Math.max(attemptsPerAddress.take(request.ip), attemptsPerEmail.take(request.body.email.toLowerCase()));
-    if (wait > 0) throw rateLimited('TOO_MANY_SIGN_INS', `too many sign-in attempts; retry in ${wait} s`, wait);
-    const result = await signIn(deps, request.body);
+    const result = await signIn(deps, request.body, request.ip);
     if (result.kind === 'choose-tenant') return reply.status(200).send({ status: 'choose-tenant', tenants: result.tenants });
     setSessionCookie(reply, result.sessionId, SESSION_TTL_MS / 1000);
     return reply.status(200).send({ status: 'signed-in', session: result.session });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inTransaction } from '../../platform/db/transaction.js';
 import type { ServiceDeps } from '../../platform/deps.js';
-import { unauthenticated } from '../../platform/errors.js';
+import { rateLimited, unauthenticated } from '../../platform/errors.js';
+import { createRateLimiter } from '../../platform/http/rate-limit.js';
 import type { Principal } from '../../platform/principal.js';
 import { hashSecret, newSecret } from '../../platform/secrets.js';
 import { recordChange } from '../audit/audit.service.js';
@@ -41,8 +42,27 @@ const decoy = () => (decoyHash ??= hashPassword(newSecret()));
 
 const wrongCredentials = () => unauthenticated('The email or the password is wrong.');
 
-export async function signIn(deps: ServiceDeps, input: { email: string; password: string; tenantId?: string }): Promise<SignInResult> {
+/**
+ * Sign-in attempts per email and per client address: each attempt takes a token (a password check
+ * is an argon2 hash, so this also bounds the CPU one client can burn). In process memory, like
+ * TENANTRY_RATE_LIMIT; past it 429 with Retry-After, whether the password is right or not.
+ */
+const SIGN_IN_PER_EMAIL = { perSecond: 10 / 60, burst: 10 };
+const SIGN_IN_PER_ADDRESS = { perSecond: 1, burst: 100 };
+type RateLimiter = ReturnType<typeof createRateLimiter>;
+const signInLimits = new WeakMap<object, { perEmail: RateLimiter; perAddress: RateLimiter }>();
+
+function throttleSignIn(deps: ServiceDeps, email: string, address: string | undefined): void {
+  let limits = signInLimits.get(deps.database);
+  if (!limits) signInLimits.set(deps.database, (limits = { perEmail: createRateLimiter(SIGN_IN_PER_EMAIL), perAddress: createRateLimiter(SIGN_IN_PER_ADDRESS) }));
+  const wait = Math.max(address === undefined ? 0 : limits.perAddress.take(address), limits.perEmail.take(email));
+  if (wait > 0) throw rateLimited('TOO_MANY_SIGN_INS', `too many sign-in attempts; retry in ${wait} s`, wait);
+}
+
+/** `address`: the client's, when signing in over HTTP (throttled per address too). */
+export async function signIn(deps: ServiceDeps, input: { email: string; password: string; tenantId?: string }, address?: string): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
+  throttleSignIn(deps, email, address);
   const candidates = (await identityRepo.findUsersByEmail(deps.database.db, email)).filter((u) => u.password_hash !== null);
   if (candidates.length === 0) {
     await verifyPassword(await decoy(), input.password);
