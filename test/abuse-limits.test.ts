@@ -157,6 +157,15 @@ describe('TENANTRY_RATE_LIMIT: a token bucket per principal', () => {
     assert.equal(slower.take('s'), 4, 'Retry-After rounds up to whole seconds');
   });
 
+  test('a refunded token is back in the bucket, never past its size', () => {
+    const limiter = createRateLimiter({ perSecond: 1, burst: 2 }, () => 0);
+    assert.deepEqual([limiter.take('u'), limiter.take('u'), limiter.take('u')], [0, 0, 1]);
+    limiter.refund('u');
+    assert.deepEqual([limiter.take('u'), limiter.take('u')], [0, 1], 'one refund, one token');
+    limiter.refund('v');
+    assert.deepEqual([limiter.take('v'), limiter.take('v'), limiter.take('v')], [0, 0, 1], 'a full bucket stays full');
+  });
+
   test('buckets that refilled are forgotten once many principals were seen', () => {
     let now = 0;
     const limiter = createRateLimiter({ perSecond: 10, burst: 1 }, () => now);

@@ -43,7 +43,7 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
 
-  test('sign-in attempts are limited per email: the eleventh in a row is 429 with Retry-After, right password or not; other emails go on', async () => {
+  test('failed sign-ins are limited per email: after ten wrong passwords in a row the next is 429 with Retry-After, right password or not; other emails go on', async () => {
     const target = await tenant();
     const other = await tenant();
     for (let i = 0; i < 10; i += 1) assert.equal((await signIn(target.admin.email, 'wrong password')).statusCode, 401);
@@ -52,6 +52,13 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
     assert.ok(Number(refused.headers['retry-after']) >= 1, 'Retry-After in seconds');
     assert.equal(refused.cookies.length, 0, 'no session');
     assert.equal((await signIn(other.admin.email)).statusCode, 200);
+  });
+
+  test('successful sign-ins are not counted against the email', async () => {
+    const a = await tenant();
+    for (let i = 0; i < 12; i += 1) assert.equal((await signIn(a.admin.email)).statusCode, 200, `sign-in ${i + 1}`);
+    for (let i = 0; i < 9; i += 1) assert.equal((await signIn(a.admin.email, 'wrong password')).statusCode, 401);
+    assert.equal((await signIn(a.admin.email)).statusCode, 200, 'nine failures leave one attempt');
   });
 
   test('signing in with email and password sets an HttpOnly, SameSite=Strict session cookie and names the tenant', async () => {

@@ -43,19 +43,27 @@ const decoy = () => (decoyHash ??= hashPassword(newSecret()));
 const wrongCredentials = () => unauthenticated('The email or the password is wrong.');
 
 /**
- * Sign-in attempts per email and per client address: each attempt takes a token (a password check
- * is an argon2 hash, so this also bounds the CPU one client can burn). In process memory, like
- * TENANTRY_RATE_LIMIT; past it 429 with Retry-After, whether the password is right or not.
+ * Sign-in throttling, in process memory like TENANTRY_RATE_LIMIT; past it 429 with Retry-After,
+ * whether the password is right or not. Per client address every attempt takes a token (a password
+ * check is an argon2 hash, so this bounds the CPU one client can burn). Per email every attempt
+ * takes one too, so that no more than ten run at once, and a successful one gives it back: ten wrong
+ * passwords in a row lock the email out, one more attempt a minute after that, while a user who
+ * signs in correctly is never counted.
  */
-const SIGN_IN_PER_EMAIL = { perSecond: 10 / 60, burst: 10 };
 const SIGN_IN_PER_ADDRESS = { perSecond: 1, burst: 100 };
+const FAILED_SIGN_INS_PER_EMAIL = { perSecond: 1 / 60, burst: 10 };
 type RateLimiter = ReturnType<typeof createRateLimiter>;
-const signInLimits = new WeakMap<object, { perEmail: RateLimiter; perAddress: RateLimiter }>();
+const signInLimits = new WeakMap<object, { perAddress: RateLimiter; failuresPerEmail: RateLimiter }>();
+
+function signInLimitsOf(deps: ServiceDeps) {
+  let limits = signInLimits.get(deps.database);
+  if (!limits) signInLimits.set(deps.database, (limits = { perAddress: createRateLimiter(SIGN_IN_PER_ADDRESS), failuresPerEmail: createRateLimiter(FAILED_SIGN_INS_PER_EMAIL) }));
+  return limits;
+}
 
 function throttleSignIn(deps: ServiceDeps, email: string, address: string | undefined): void {
-  let limits = signInLimits.get(deps.database);
-  if (!limits) signInLimits.set(deps.database, (limits = { perEmail: createRateLimiter(SIGN_IN_PER_EMAIL), perAddress: createRateLimiter(SIGN_IN_PER_ADDRESS) }));
-  const wait = Math.max(address === undefined ? 0 : limits.perAddress.take(address), limits.perEmail.take(email));
+  const limits = signInLimitsOf(deps);
+  const wait = Math.max(address === undefined ? 0 : limits.perAddress.take(address), limits.failuresPerEmail.take(email));
   if (wait > 0) throw rateLimited('TOO_MANY_SIGN_INS', `too many sign-in attempts; retry in ${wait} s`, wait);
 }
 
@@ -63,6 +71,12 @@ function throttleSignIn(deps: ServiceDeps, email: string, address: string | unde
 export async function signIn(deps: ServiceDeps, input: { email: string; password: string; tenantId?: string }, address?: string): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   throttleSignIn(deps, email, address);
+  const result = await checkCredentials(deps, email, input);
+  signInLimitsOf(deps).failuresPerEmail.refund(email);
+  return result;
+}
+
+async function checkCredentials(deps: ServiceDeps, email: string, input: { password: string; tenantId?: string }): Promise<SignInResult> {
   const candidates = (await identityRepo.findUsersByEmail(deps.database.db, email)).filter((u) => u.password_hash !== null);
   if (candidates.length === 0) {
     await verifyPassword(await decoy(), input.password);

@@ -24,24 +24,33 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
     for (const [key, b] of buckets) if (b.tokens + (t - b.at) * perMs >= limit.burst) buckets.delete(key);
     sweepAt = Math.max(SWEEP_AT, buckets.size * 2);
   };
+  /** The bucket of `key`, refilled up to now. */
+  const refilled = (key: string) => {
+    const t = now();
+    let bucket = buckets.get(key);
+    if (bucket === undefined) {
+      if (buckets.size >= sweepAt) sweep(t);
+      bucket = { tokens: limit.burst, at: t };
+      buckets.set(key, bucket);
+    } else {
+      bucket.tokens = Math.min(limit.burst, bucket.tokens + (t - bucket.at) * perMs);
+      bucket.at = t;
+    }
+    return bucket;
+  };
+  const secondsUntilToken = (tokens: number) => (tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / limit.perSecond)));
   return {
     /** Takes a token for `key`: 0 when the request may go ahead, else whole seconds until one is back. */
     take(key: string): number {
-      const t = now();
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        if (buckets.size >= sweepAt) sweep(t);
-        bucket = { tokens: limit.burst, at: t };
-        buckets.set(key, bucket);
-      } else {
-        bucket.tokens = Math.min(limit.burst, bucket.tokens + (t - bucket.at) * perMs);
-        bucket.at = t;
-      }
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return 0;
-      }
-      return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
+      const bucket = refilled(key);
+      const wait = secondsUntilToken(bucket.tokens);
+      if (wait === 0) bucket.tokens -= 1;
+      return wait;
+    },
+    /** Gives back a token taken for `key` (for limits that only some outcomes spend). */
+    refund(key: string): void {
+      const bucket = refilled(key);
+      bucket.tokens = Math.min(limit.burst, bucket.tokens + 1);
     },
     get size() {
       return buckets.size;
