@@ -251,5 +251,13 @@ describe('console sessions: sign-in, cookie, CSRF, and the API hooks', () => {
     const api = await t.app.inject({ method: 'GET', url: '/console/api/nothing' });
     assert.equal(api.statusCode, 404);
     assert.equal(api.json().code, 'NOT_FOUND');
+    // The session API's JSON answers: the same headers, a policy that loads nothing, and no caching.
+    for (const answer of [api, await t.app.inject({ method: 'GET', url: '/console/api/session' })]) {
+      assert.equal(answer.headers['x-frame-options'], 'DENY');
+      assert.equal(answer.headers['x-content-type-options'], 'nosniff');
+      assert.equal(answer.headers['referrer-policy'], 'same-origin');
+      assert.equal(answer.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+      assert.equal(answer.headers['cache-control'], 'no-store');
+    }
   });
 });

@@ -21,11 +21,14 @@ const SignInBody = z.object({
 });
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 };
+/** The pages load their own scripts, styles and images; nothing else, and no other site may frame them. */
+const PAGE_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** The session API answers JSON that nothing is to load from, and that no cache is to keep. */
+const API_HEADERS = { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'cache-control': 'no-store' };
 
 /**
  * The web console: its session API under /console/api and the React build (with the single-page
@@ -54,7 +57,7 @@ export async function consoleRoutes(app: FastifyInstance, opts: { deps: ServiceD
     const sessionId = sessionIdOf(request);
     const session = sessionId ? await getSession(deps, sessionId) : null;
     if (!session) throw unauthenticated('You are not signed in, or your session has ended: sign in again.');
-    return reply.header('cache-control', 'no-store').send(session);
+    return reply.send(session);
   });
 
   const authenticate = consoleSessionAuth(deps);
@@ -69,7 +72,9 @@ export async function consoleRoutes(app: FastifyInstance, opts: { deps: ServiceD
   const buildDir = opts.buildDir ?? CONSOLE_BUILD_DIR;
   const built = fs.existsSync(path.join(buildDir, 'index.html'));
   app.addHook('onSend', async (request, reply) => {
-    if (!request.url.toLowerCase().startsWith('/console/api')) for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    reply.headers(SECURITY_HEADERS);
+    if (request.url.toLowerCase().startsWith('/console/api')) reply.headers(API_HEADERS);
+    else reply.header('content-security-policy', PAGE_POLICY);
   });
   if (built) {
     await app.register(fastifyStatic, {
