@@ -63,7 +63,7 @@ describe('OCI request signatures', () => {
   }
 
   /** Signs a request with the SDK's own signer, then lets the test change it before it is sent. */
-  async function signed(p: common.AuthenticationDetailsProvider, method: 'POST' | 'GET', path: string, body?: string, xDate?: string) {
+  async function signed(p: common.AuthenticationDetailsProvider, method: common.Method, path: string, body?: string, xDate?: string) {
     const headers = new Headers({ 'content-type': 'application/json' });
     if (xDate) headers.set('x-date', xDate);
     const request = { method, uri: `${url}${path}`, headers, body };
@@ -146,6 +146,27 @@ describe('OCI request signatures', () => {
     const request = await signed(provider, 'GET', '/20230401/senderInvitations');
     const moved = { ...request, uri: `${url}/20230401/recipientInvitations` };
     assert.equal((await send(moved)).status, 401, 'a signature does not carry over to another request target');
+  });
+
+  test('a signed request with a method its route does not take is 405 MethodNotAllowed, naming the methods in Allow', async () => {
+    const answerTo = async (method: common.Method, path: string) => {
+      const body = method === 'PUT' ? '{}' : undefined;
+      const request = await signed(provider, method, path, body);
+      const headers = new Headers(request.headers);
+      headers.delete('host');
+      const res = await fetch(request.uri, { method, headers, body });
+      return { status: res.status, allow: res.headers.get('allow'), body: await res.json() };
+    };
+    const list = await answerTo('PUT', '/20230401/senderInvitations');
+    assert.deepEqual([list.status, list.body.code], [405, 'MethodNotAllowed'], JSON.stringify(list.body));
+    assert.deepEqual(list.allow?.split(', ').sort(), ['GET', 'HEAD', 'POST']);
+    const one = await answerTo('DELETE', '/20230401//senderinvitations/ocid1.senderinvitation.oc1..anything/');
+    assert.deepEqual([one.status, one.body.code], [405, 'MethodNotAllowed'], 'matched as the router matches: any case, doubled and trailing slashes');
+    assert.match(String(one.allow), /\bGET\b/);
+    assert.match(String(one.allow), /\bPUT\b/);
+    const unsigned = await fetch(`${url}/20230401/senderInvitations`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    assert.equal(unsigned.status, 401, 'authentication comes first');
+    assert.equal((await answerTo('DELETE', '/20230401/noSuchThings')).status, 404, 'an unknown path stays 404');
   });
 });
 

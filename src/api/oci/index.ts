@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../platform/deps.js';
 import { ociSignatureAuth } from '../../platform/http/auth.js';
 import { sendError } from '../../platform/http/errors.js';
-import { notFound } from '../../platform/errors.js';
+import { routeMethods } from '../../platform/http/route-methods.js';
+import { invalid, notFound } from '../../platform/errors.js';
 import { findApiKey } from '../../modules/identity/identity.service.js';
 import { consoleSessionAuth } from '../console/session-auth.js';
 import { governanceRuleRoutes } from './governance-rules.routes.js';
@@ -23,9 +24,15 @@ import { workRequestRoutes } from './work-requests.routes.js';
 export async function ociApi(app: FastifyInstance, opts: { deps: ServiceDeps; prefix: string }): Promise<void> {
   const authenticate = ociSignatureAuth((keyId) => findApiKey(opts.deps, keyId), opts.deps.clock, consoleSessionAuth(opts.deps));
   app.addHook('preValidation', authenticate);
-  app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) =>
-    sendError(request, reply, notFound('ROUTE_NOT_FOUND', `no operation ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  const methodsOf = routeMethods(app);
+  app.setNotFoundHandler({ preHandler: authenticate }, async (request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = methodsOf(path);
+    if (allowed.length === 0) return sendError(request, reply, notFound('ROUTE_NOT_FOUND', `no operation ${request.method} ${path}`));
+    // A known path asked with another method: 405 MethodNotAllowed (reference §7), naming the ones it takes.
+    reply.header('allow', allowed.join(', '));
+    return sendError(request, reply, invalid('METHOD_NOT_ALLOWED', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`), 405);
+  });
   if (opts.prefix === '/20230401') {
     for (const routes of [senderInvitationRoutes, recipientInvitationRoutes, workRequestRoutes, organizationRoutes, linkRoutes, subscriptionRoutes]) {
       await app.register(routes, { deps: opts.deps });

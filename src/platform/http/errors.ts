@@ -43,6 +43,7 @@ const OCI_CODE_OVERRIDES: Record<string, { code: string; status?: number }> = {
   NOT_IMPLEMENTED: { code: 'NotImplemented', status: 501 },
   // An unknown route is NotFound (§7); an unknown or foreign resource stays NotAuthorizedOrNotFound.
   ROUTE_NOT_FOUND: { code: 'NotFound' },
+  METHOD_NOT_ALLOWED: { code: 'MethodNotAllowed', status: 405 },
 };
 
 const OCI_MESSAGES: Partial<Record<ErrorKind, string>> = {
