@@ -18,6 +18,7 @@ import { refuseNulCharacters, registerBodyParsers } from './platform/http/body.j
 import { clientError, frameworkError, registerErrorHandling, sendError } from './platform/http/errors.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerRateLimit } from './platform/http/rate-limit.js';
+import { awaitRunningHandlersOnClose } from './platform/http/running-handlers.js';
 import { notFound } from './platform/errors.js';
 import type { Logger } from './platform/log.js';
 import { countPendingJobs } from './platform/outbox/outbox.repo.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseNulCharacters(app);
   registerErrorHandling(app);
   registerRateLimit(app, { perSecond: deps.config.rateLimitPerSecond, burst: deps.config.rateLimitBurst });
+  awaitRunningHandlersOnClose(app, deps.config.requestTimeoutMs);
   // While shutting down, answers to requests still in flight close their connection, so a
   // keep-alive client cannot hold the process open until its idle timeout.
   let closing = false;

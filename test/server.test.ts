@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/app.js';
@@ -93,6 +94,27 @@ describe('the service process', () => {
     } finally {
       assert.equal(await third.stop(), 0);
     }
+  });
+
+  test('a SIGTERM waits for the handlers whose clients hung up: none of them finds the store closed', async () => {
+    const env = { ...store.env, TENANTRY_OPERATOR_TOKEN: 'operator-token-for-hang-ups' };
+    const server = await startServer(env);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${env.TENANTRY_OPERATOR_TOKEN}` };
+    // Reads: a request whose client hangs up while its body is still being read never reaches its handler.
+    const clients = Array.from({ length: 40 }, () => {
+      const request = http.request(`${server.url}/admin/v1/audit`, { headers, agent: false });
+      request.on('error', () => {});
+      request.end();
+      return request;
+    });
+    const arrived = () => server.output().split('"url":"/admin/v1/audit"').length - 1;
+    while (arrived() < 10) await new Promise((r) => setTimeout(r, 1));
+    // Every client hangs up with its request in flight, as a load generator's do at its end; then the stop.
+    for (const request of clients) request.destroy();
+    server.process.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    const failed = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
+    assert.deepEqual(failed, [], 'no handler failed on a closed store');
   });
 
   test('a bad setting stops the start with a message naming the variable', async () => {
