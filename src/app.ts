@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['opc-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID().replace(/-/g, '').toUpperCase();
     },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: deps.config.bodyLimitBytes,
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
     // A client cannot hold a connection open: one that falls silent mid-request is cut off
@@ -66,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerBodyParsers(app, 1024 * 1024);
+  registerBodyParsers(app, deps.config.bodyLimitBytes);
   refuseNulCharacters(app);
   registerErrorHandling(app);
   registerRateLimit(app, { perSecond: deps.config.rateLimitPerSecond, burst: deps.config.rateLimitBurst });

@@ -78,6 +78,8 @@ describe('configuration', () => {
     ['TENANTRY_REALM', 'OC 1'],
     ['TENANTRY_REGIONS', 'us-ashburn-1,Mars'],
     ['TENANTRY_OPERATOR_TOKEN', 'short'],
+    ['TENANTRY_BODY_LIMIT', '1mb'],
+    ['TENANTRY_BODY_LIMIT', '10'],
   ];
   for (const [name, value] of bad) {
     test(`refuses ${name}=${value} with a message naming the variable`, () => {

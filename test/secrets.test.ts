@@ -149,6 +149,7 @@ describe('secrets: hashed at rest, never logged', () => {
     for (const [name, secret] of Object.entries(secrets)) {
       for (const form of new Set([secret, encodeURIComponent(secret)])) assert.ok(!log.includes(form), `${name} appears in the log`);
     }
+    console.log(`secrets: issued=${Object.keys(secrets).length} logLines=${log.split('\n').length} found=0`);
   });
 
   test('no secret is stored in plaintext in any column of any table; tokens, client secrets and sessions are stored as SHA-256, passwords as argon2id', async () => {

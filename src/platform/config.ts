@@ -68,6 +68,7 @@ const EnvSchema = z.object({
   TENANTRY_WORKER_POLL: duration('500ms'),
   TENANTRY_WORKER_LEASE: duration('60s'),
   TENANTRY_REQUEST_TIMEOUT: duration('30s'),
+  TENANTRY_BODY_LIMIT: integer(1024 * 1024, 1024, 64 * 1024 * 1024),
 });
 
 export interface Config {
@@ -95,6 +96,8 @@ export interface Config {
   readonly workerLeaseMs: number;
   /** How long a connection may stay silent mid-request before it is closed. */
   readonly requestTimeoutMs: number;
+  /** Largest request body, in bytes, read on any route but a stream's data (refused with 413 before it is read). */
+  readonly bodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -133,5 +136,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerPollMs: e.TENANTRY_WORKER_POLL,
     workerLeaseMs: e.TENANTRY_WORKER_LEASE,
     requestTimeoutMs: e.TENANTRY_REQUEST_TIMEOUT,
+    bodyLimitBytes: e.TENANTRY_BODY_LIMIT,
   });
 }
